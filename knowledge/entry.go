@@ -1,0 +1,135 @@
+package knowledge
+
+import "slices"
+
+// Kinds of entry a knowledge base may hold. The kind groups entries in listings (for example
+// /benefits lists every benefit) and tells a moderator what an entry is for.
+const (
+	KindOverview = "overview"
+	KindScience  = "science"
+	KindBenefit  = "benefit"
+	KindRoutine  = "routine"
+	KindGuidance = "guidance"
+	KindFAQ      = "faq"
+	KindSafety   = "safety"
+)
+
+// Kinds lists every valid entry kind.
+var Kinds = []string{KindOverview, KindScience, KindBenefit, KindRoutine, KindGuidance, KindFAQ, KindSafety}
+
+// Limits on entry texts. Titles become Discord autocomplete choices (at most 100 characters);
+// answers must fit an embed with room to spare for the notices around them.
+const (
+	MaxTitle  = 100
+	MaxAnswer = 1500
+)
+
+// Entry is one topic of the knowledge base: what people ask and what the bot answers.
+type Entry struct {
+	ID        string   `json:"id"`
+	Kind      string   `json:"kind"`
+	Title     string   `json:"title"`
+	Questions []string `json:"questions,omitempty"`
+	Keywords  []string `json:"keywords,omitempty"`
+	Answer    string   `json:"answer"`
+	Related   []string `json:"related,omitempty"`
+	// Steps and Tips are set for the routine entry only.
+	Steps []Step   `json:"steps,omitempty"`
+	Tips  []string `json:"tips,omitempty"`
+
+	// File and Line say where the entry is defined, for messages to moderators.
+	File string `json:"-"`
+	Line int    `json:"-"`
+}
+
+// Step is one step of the self-massage routine.
+type Step struct {
+	Title string `json:"title" yaml:"title"`
+	Text  string `json:"text" yaml:"text"`
+}
+
+// Notice is a text shown with an answer when one of its triggers appears in the question.
+// A trigger is a lowercase word or phrase; a trailing '*' matches any word that starts with it.
+type Notice struct {
+	Text     string   `yaml:"text"`
+	Triggers []string `yaml:"triggers"`
+}
+
+// Base is a loaded, validated knowledge base. It is never modified after loading, so it is safe
+// to share between goroutines.
+type Base struct {
+	Entries    []*Entry // in file order
+	Disclaimer string
+	Safety     Notice
+	Emergency  Notice
+	// Synonyms are word groups; a question that uses any word of a group also matches entries
+	// that use the group's first word.
+	Synonyms [][]string
+	// Version identifies the content: two bases loaded from the same files have the same version.
+	Version string
+
+	byID map[string]*Entry
+}
+
+// Entry returns the entry with the given id, or nil.
+func (b *Base) Entry(id string) *Entry { return b.byID[id] }
+
+// OfKind returns the entries of one kind, in file order.
+func (b *Base) OfKind(kind string) []*Entry {
+	var out []*Entry
+	for _, e := range b.Entries {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Routine returns the self-massage routine entry (the first entry of kind routine).
+func (b *Base) Routine() *Entry {
+	if r := b.OfKind(KindRoutine); len(r) > 0 {
+		return r[0]
+	}
+	return nil
+}
+
+// Changes lists the entry ids that differ between two knowledge bases.
+type Changes struct {
+	Added, Changed, Removed []string
+}
+
+// Empty reports whether nothing changed.
+func (c Changes) Empty() bool {
+	return len(c.Added)+len(c.Changed)+len(c.Removed) == 0
+}
+
+// Diff tells what changed from old to b, entry by entry. A nil old counts as empty.
+func (b *Base) Diff(old *Base) Changes {
+	var c Changes
+	for _, e := range b.Entries {
+		var prev *Entry
+		if old != nil {
+			prev = old.byID[e.ID]
+		}
+		switch {
+		case prev == nil:
+			c.Added = append(c.Added, e.ID)
+		case !sameEntry(prev, e):
+			c.Changed = append(c.Changed, e.ID)
+		}
+	}
+	if old != nil {
+		for _, e := range old.Entries {
+			if b.byID[e.ID] == nil {
+				c.Removed = append(c.Removed, e.ID)
+			}
+		}
+	}
+	return c
+}
+
+func sameEntry(a, b *Entry) bool {
+	return a.Kind == b.Kind && a.Title == b.Title && a.Answer == b.Answer &&
+		slices.Equal(a.Questions, b.Questions) && slices.Equal(a.Keywords, b.Keywords) &&
+		slices.Equal(a.Related, b.Related) && slices.Equal(a.Steps, b.Steps) && slices.Equal(a.Tips, b.Tips)
+}

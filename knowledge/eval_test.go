@@ -1,0 +1,98 @@
+package knowledge_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/footbot/footbot/knowledge"
+)
+
+// evalSet is testdata/eval.yaml: questions phrased as people ask them, written from the source
+// article without looking at the entries' own alternate questions.
+type evalSet struct {
+	InScope []struct {
+		Q    string   `yaml:"q"`
+		Want string   `yaml:"want"`
+		Also []string `yaml:"also"`
+	} `yaml:"in_scope"`
+	OutOfScope []string `yaml:"out_of_scope"`
+}
+
+// Answer-quality targets: the share of in-scope questions answered with the right entry and of
+// out-of-scope questions declined.
+const (
+	targetInScope    = 0.95
+	targetOutOfScope = 0.95
+)
+
+func TestEvaluation(t *testing.T) {
+	data, err := os.ReadFile("testdata/eval.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set evalSet
+	if err := yaml.Unmarshal(data, &set); err != nil {
+		t.Fatal(err)
+	}
+	ix := shippedIndex(t)
+	ctx := context.Background()
+
+	right := 0
+	for _, c := range set.InScope {
+		if ix.Base().Entry(c.Want) == nil {
+			t.Errorf("eval.yaml: %q wants unknown entry %q", c.Q, c.Want)
+			continue
+		}
+		a, err := ix.Answer(ctx, c.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "(declined)"
+		if a.Answered() {
+			got = a.Entry.ID
+		}
+		if got == c.Want || slices.Contains(c.Also, got) {
+			right++
+			continue
+		}
+		t.Logf("in scope:  %-60q want %-22s got %-22s conf %.2f", c.Q, c.Want, got, a.Confidence)
+	}
+	declined := 0
+	for _, q := range set.OutOfScope {
+		a, err := ix.Answer(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered() {
+			declined++
+			continue
+		}
+		t.Logf("out of scope: %-57q got %-22s conf %.2f", q, a.Entry.ID, a.Confidence)
+	}
+	inScope := float64(right) / float64(len(set.InScope))
+	outOfScope := float64(declined) / float64(len(set.OutOfScope))
+	t.Logf("in scope: %d/%d right (%.1f%%); out of scope: %d/%d declined (%.1f%%)",
+		right, len(set.InScope), 100*inScope, declined, len(set.OutOfScope), 100*outOfScope)
+	if inScope < targetInScope || outOfScope < targetOutOfScope {
+		t.Errorf("answer quality below target (in scope %.1f%% < %.0f%% or out of scope %.1f%% < %.0f%%)",
+			100*inScope, 100*targetInScope, 100*outOfScope, 100*targetOutOfScope)
+	}
+}
+
+func shippedIndex(tb testing.TB) *knowledge.Index {
+	tb.Helper()
+	base, err := knowledge.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := knowledge.NewIndex(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}

@@ -1,0 +1,425 @@
+package knowledge
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// maxFileSize bounds what one knowledge file may weigh: the shipped base is about 60 KiB, so
+// anything near a megabyte is a mistake (a pasted log, a binary) rather than content.
+const maxFileSize = 1 << 20
+
+// Limits that come from Discord, where these texts end up as embed fields (value ≤ 1,024
+// characters, name ≤ 256).
+const (
+	maxNotice    = 1024
+	maxStepTitle = 200
+	maxStepText  = 1024
+	maxTips      = 1024
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+//go:embed kb/*.yaml
+var shipped embed.FS
+
+// ShippedDir is how problems in the embedded knowledge base name their files.
+const ShippedDir = "knowledge/kb"
+
+// Problem is one thing wrong in a knowledge file.
+type Problem struct {
+	File    string
+	Line    int
+	Message string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+
+// ValidationError lists every problem found while loading a knowledge base. A base with any
+// problem is rejected as a whole.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return fmt.Sprintf("invalid knowledge base (%d problems):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+}
+
+// Default loads the knowledge base shipped inside the binary.
+func Default() (*Base, error) {
+	sub, err := fs.Sub(shipped, "kb")
+	if err != nil {
+		return nil, fmt.Errorf("open shipped knowledge: %w", err)
+	}
+	return Load(sub, ShippedDir)
+}
+
+// LoadDir loads and validates the knowledge files (*.yaml, *.yml) in dir.
+func LoadDir(dir string) (*Base, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("load knowledge: %w", err)
+	}
+	return Load(os.DirFS(dir), dir)
+}
+
+// Load reads and validates the knowledge files at the top of fsys. Problems name files as
+// dir joined with their name. The error is a *ValidationError when the content is at fault.
+func Load(fsys fs.FS, dir string) (*Base, error) {
+	names, err := fs.Glob(fsys, "*.y*ml")
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	names = slices.DeleteFunc(names, func(n string) bool {
+		return !strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml")
+	})
+	sort.Strings(names)
+	l := &loader{dir: dir, byID: map[string]*Entry{}}
+	if len(names) == 0 {
+		l.problem(dir, 0, "no knowledge files (*.yaml) found")
+	}
+	sum := sha256.New()
+	for _, name := range names {
+		data, err := readLimited(fsys, name)
+		if err != nil {
+			l.problem(l.fileName(name), 0, "%v", err)
+			continue
+		}
+		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
+		sum.Write(data)
+		l.file(l.fileName(name), data)
+	}
+	l.finish()
+	if len(l.problems) > 0 {
+		return nil, &ValidationError{Problems: l.problems}
+	}
+	l.base.Version = hex.EncodeToString(sum.Sum(nil))[:12]
+	l.base.byID = l.byID
+	return &l.base, nil
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, more than the %d a knowledge file may have", info.Size(), maxFileSize)
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(data) {
+		return nil, errors.New("file is not UTF-8 text")
+	}
+	return data, nil
+}
+
+// loader collects entries and problems across the files of one knowledge base.
+type loader struct {
+	dir      string
+	base     Base
+	byID     map[string]*Entry
+	problems []Problem
+	// where each singular setting was defined, to report duplicates and missing ones
+	disclaimerAt, safetyAt, emergencyAt string
+}
+
+func (l *loader) fileName(name string) string {
+	if l.dir == ShippedDir {
+		return path.Join(l.dir, name)
+	}
+	return filepath.Join(l.dir, name)
+}
+
+func (l *loader) problem(file string, line int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// yamlProblem turns a go-yaml error into a problem on the line it points at.
+func (l *loader) yamlProblem(file string, fallback int, err error) {
+	var yerr yaml.Error
+	if errors.As(err, &yerr) {
+		line := fallback
+		if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+			line = tk.Position.Line
+		}
+		l.problem(file, line, "%s", yerr.GetMessage())
+		return
+	}
+	l.problem(file, fallback, "%v", err)
+}
+
+func lineOf(n ast.Node) int {
+	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// mappingValues returns the key/value pairs of a mapping node, or ok=false if n is not a mapping.
+func mappingValues(n ast.Node) (values []*ast.MappingValueNode, ok bool) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}, true
+	}
+	return nil, false
+}
+
+func (l *loader) file(file string, data []byte) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		l.yamlProblem(file, 1, err)
+		return
+	}
+	for _, doc := range f.Docs {
+		if doc.Body == nil {
+			continue
+		}
+		values, ok := mappingValues(doc.Body)
+		if !ok {
+			l.problem(file, lineOf(doc.Body), "expected keys such as entries:, disclaimer: or synonyms: at the top of the file")
+			continue
+		}
+		for _, kv := range values {
+			l.topLevel(file, kv)
+		}
+	}
+}
+
+func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
+	key := kv.Key.String()
+	line := lineOf(kv.Key)
+	switch key {
+	case "entries":
+		seq, ok := kv.Value.(*ast.SequenceNode)
+		if !ok {
+			if _, isNull := kv.Value.(*ast.NullNode); !isNull {
+				l.problem(file, line, "entries must be a list of entries, each starting with '- id:'")
+			}
+			return
+		}
+		for _, item := range seq.Values {
+			l.entry(file, item)
+		}
+	case "disclaimer":
+		var s string
+		if l.decode(file, line, kv.Value, &s) {
+			l.single(file, line, "disclaimer", &l.disclaimerAt)
+			l.base.Disclaimer = strings.TrimSpace(s)
+			l.checkText(file, line, "disclaimer", l.base.Disclaimer, maxNotice)
+		}
+	case "safety", "emergency":
+		var n Notice
+		if l.decode(file, line, kv.Value, &n) {
+			at, dst := &l.safetyAt, &l.base.Safety
+			if key == "emergency" {
+				at, dst = &l.emergencyAt, &l.base.Emergency
+			}
+			l.single(file, line, key, at)
+			n.Text = strings.TrimSpace(n.Text)
+			l.checkText(file, line, key+" text", n.Text, maxNotice)
+			if len(n.Triggers) == 0 {
+				l.problem(file, line, "%s has no triggers: list the words that make it apply", key)
+			}
+			for i, t := range n.Triggers {
+				n.Triggers[i] = strings.ToLower(strings.TrimSpace(t))
+				if strings.Trim(n.Triggers[i], "* ") == "" {
+					l.problem(file, line, "%s trigger %d is empty", key, i+1)
+				}
+			}
+			*dst = n
+		}
+	case "synonyms":
+		var groups [][]string
+		if l.decode(file, line, kv.Value, &groups) {
+			for i, g := range groups {
+				if len(g) < 2 {
+					l.problem(file, line, "synonym group %d has %d word(s); a group needs at least two", i+1, len(g))
+				}
+			}
+			l.base.Synonyms = append(l.base.Synonyms, groups...)
+		}
+	default:
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency or synonyms)", key)
+	}
+}
+
+// single records where a setting that may appear once was defined.
+func (l *loader) single(file string, line int, what string, at *string) {
+	here := fmt.Sprintf("%s:%d", file, line)
+	if *at != "" {
+		l.problem(file, line, "%s is defined twice (first at %s)", what, *at)
+		return
+	}
+	*at = here
+}
+
+func (l *loader) decode(file string, line int, n ast.Node, v any) bool {
+	if err := yaml.NodeToValue(n, v, yaml.DisallowUnknownField()); err != nil {
+		l.yamlProblem(file, line, err)
+		return false
+	}
+	return true
+}
+
+func (l *loader) checkText(file string, line int, what, text string, limit int) {
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		l.problem(file, line, "%s is empty", what)
+	case n > limit:
+		l.problem(file, line, "%s is %d characters, more than the %d allowed", what, n, limit)
+	}
+}
+
+// entryFields is an entry as written in a file.
+type entryFields struct {
+	ID        string   `yaml:"id"`
+	Kind      string   `yaml:"kind"`
+	Title     string   `yaml:"title"`
+	Questions []string `yaml:"questions"`
+	Keywords  []string `yaml:"keywords"`
+	Answer    string   `yaml:"answer"`
+	Related   []string `yaml:"related"`
+	Steps     []Step   `yaml:"steps"`
+	Tips      []string `yaml:"tips"`
+}
+
+func (l *loader) entry(file string, n ast.Node) {
+	line := lineOf(n)
+	values, ok := mappingValues(n)
+	if !ok {
+		l.problem(file, line, "each entry must be a set of fields (id:, kind:, title:, ...)")
+		return
+	}
+	fieldLine := map[string]int{}
+	for _, kv := range values {
+		fieldLine[kv.Key.String()] = lineOf(kv.Key)
+	}
+	at := func(field string) int {
+		if fl, ok := fieldLine[field]; ok {
+			return fl
+		}
+		return line
+	}
+	var f entryFields
+	if !l.decode(file, line, n, &f) {
+		return
+	}
+	e := &Entry{
+		ID: strings.TrimSpace(f.ID), Kind: strings.TrimSpace(f.Kind), Title: strings.TrimSpace(f.Title),
+		Questions: trimAll(f.Questions), Keywords: trimAll(f.Keywords), Answer: strings.TrimSpace(f.Answer),
+		Related: trimAll(f.Related), Steps: f.Steps, Tips: trimAll(f.Tips), File: file, Line: line,
+	}
+	name := e.ID
+	switch {
+	case e.ID == "":
+		l.problem(file, line, "entry has no id")
+		name = "entry"
+	case !idPattern.MatchString(e.ID):
+		l.problem(file, at("id"), "id %q must be lowercase letters and digits separated by dashes", e.ID)
+	case l.byID[e.ID] != nil:
+		prev := l.byID[e.ID]
+		l.problem(file, at("id"), "duplicate id %q (also at %s:%d)", e.ID, prev.File, prev.Line)
+	default:
+		l.byID[e.ID] = e
+	}
+	if e.Kind == "" {
+		l.problem(file, line, "%s has no kind (one of %s)", name, strings.Join(Kinds, ", "))
+	} else if !slices.Contains(Kinds, e.Kind) {
+		l.problem(file, at("kind"), "%s: unknown kind %q (one of %s)", name, e.Kind, strings.Join(Kinds, ", "))
+	}
+	if e.Title == "" {
+		l.problem(file, line, "%s has no title", name)
+	} else {
+		l.checkText(file, at("title"), name+" title", e.Title, MaxTitle)
+	}
+	if e.Answer == "" {
+		l.problem(file, line, "%s has no answer", name)
+	} else {
+		l.checkText(file, at("answer"), name+" answer", e.Answer, MaxAnswer)
+	}
+	if len(e.Questions) == 0 {
+		l.problem(file, line, "%s has no questions: list a few ways people ask about it", name)
+	}
+	for i, q := range e.Questions {
+		if q == "" {
+			l.problem(file, at("questions"), "%s: question %d is empty", name, i+1)
+		}
+	}
+	if e.Kind == KindRoutine {
+		if len(e.Steps) == 0 {
+			l.problem(file, at("steps"), "%s: the routine has no steps", name)
+		}
+		for i, s := range e.Steps {
+			e.Steps[i] = Step{Title: strings.TrimSpace(s.Title), Text: strings.TrimSpace(s.Text)}
+			l.checkText(file, at("steps"), fmt.Sprintf("%s step %d title", name, i+1), e.Steps[i].Title, maxStepTitle)
+			l.checkText(file, at("steps"), fmt.Sprintf("%s step %d text", name, i+1), e.Steps[i].Text, maxStepText)
+		}
+		if n := utf8.RuneCountInString(strings.Join(e.Tips, "\n")); n > maxTips {
+			l.problem(file, at("tips"), "%s: tips are %d characters together, more than the %d allowed", name, n, maxTips)
+		}
+	} else if len(e.Steps) > 0 || len(e.Tips) > 0 {
+		l.problem(file, at("steps"), "%s: only the entry of kind routine may have steps or tips", name)
+	}
+	l.base.Entries = append(l.base.Entries, e)
+}
+
+func trimAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.TrimSpace(s)
+	}
+	return out
+}
+
+// finish runs the checks that need every file: related ids, and the texts that must exist once.
+func (l *loader) finish() {
+	for _, e := range l.base.Entries {
+		for _, r := range e.Related {
+			if l.byID[r] == nil {
+				l.problem(e.File, e.Line, "%s: related id %q does not exist", e.ID, r)
+			} else if r == e.ID {
+				l.problem(e.File, e.Line, "%s lists itself as related", e.ID)
+			}
+		}
+	}
+	if len(l.problems) > 0 && len(l.base.Entries) == 0 {
+		return // the files did not parse; missing pieces would only repeat that
+	}
+	notices := l.fileName("notices.yaml")
+	if l.disclaimerAt == "" {
+		l.problem(notices, 1, "no disclaimer: add a top-level disclaimer: text")
+	}
+	if l.safetyAt == "" {
+		l.problem(notices, 1, "no safety notice: add a top-level safety: with text: and triggers:")
+	}
+	if l.emergencyAt == "" {
+		l.problem(notices, 1, "no emergency notice: add a top-level emergency: with text: and triggers:")
+	}
+	if len(l.base.Entries) > 0 && len(slices.DeleteFunc(slices.Clone(l.base.Entries), func(e *Entry) bool { return e.Kind != KindRoutine })) == 0 {
+		l.problem(l.fileName("routine.yaml"), 1, "no routine: add an entry of kind routine with its steps")
+	}
+}

@@ -1,0 +1,243 @@
+package knowledge
+
+import (
+	"math"
+	"strings"
+)
+
+// fillerWords carry no topic: greetings, politeness, talk about the bot itself. A question made
+// only of them (or of nothing at all) gets the help text instead of a guess.
+var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
+afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
+asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
+really actually just also maybe kinda basically honestly help`)
+
+// commonWords are everyday English words that say nothing about a topic. When the knowledge base
+// does not use one, its absence from an entry must not count against the match, as the absence
+// of a topic word ("fungus", "shoes") does.
+var commonWords = strings.Fields(`able about above actual actually after again against ago all almost
+along already also although always am among an and another any anybody anyhow anymore anyone
+anything anyway anywhere are around as at away back bad be became because become been before
+being believe best better between big bit both bring but buy by call came can cannot cant care
+case cause certain certainly change come comes coming could couldnt did didnt different
+do does doesnt doing done dont down during each easy either else enough especially even ever
+every everything exactly example far feel feeling feels felt few find fine first for found from
+fully gave get gets getting give given gives go goes going gone good got great had hard has have
+having he hear heard her here hers herself him himself his hmm hope how however i id if ill im
+important in instead into is isnt it its itself ive just keep kind know knows last least less let
+lets like likely little look looking lot lots made main make makes making many matter may
+me mean means might mine more most much must my myself need needed needs never new next nice no
+nobody none nor not nothing now of off oh ok okay old on once one only or other others
+otherwise our out over own part people person place point possible pretty probably put quite
+rather read real really reason right said same say saying says see seem seems seen several shall
+she should show since so some somehow something sometimes somewhat soon still stuff such suppose
+supposed sure take taking tell than that thats the their them then there these they thing things
+think this those though thought through thus to too took toward tried true try trying two under
+until up upon us use used using usually very want wanted wants was way ways we well went were
+what whats when where whether which while who whole whom whose why will with without wonder
+would wouldnt yeah yes yet you your yours yourself`)
+
+// How much a question term counts as matched when an entry has it in its title, questions or
+// keywords (what the entry is about), or only in its answer (what it mentions on the way).
+const (
+	topicTerm = 1.0
+	bodyTerm  = 0.6
+)
+
+// unknownWeight scales the weight of question terms that no entry contains; see coverage.
+var unknownWeight = 0.5
+
+// minMatched is the least weight of matched terms an answer needs: at least one word that says
+// something specific (about one entry's worth of specificity), not only "foot" and "massage".
+var minMatched = 1.0
+
+// vocabulary knows which terms each entry contains, how telling each term is, and which terms
+// are near misses or synonyms of one another. It decides how much of a question an entry covers.
+type vocabulary struct {
+	entries int
+	df      map[string]int                // term -> number of entries that contain it
+	terms   map[string]map[string]float64 // entry id -> its terms, valued topicTerm or bodyTerm
+	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
+	filler  map[string]bool
+	common  map[string]bool
+	byFirst map[byte][]string // all terms by first byte, for typo look-ups (bleve uses prefix 1 too)
+}
+
+func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
+	v := &vocabulary{
+		entries: len(b.Entries),
+		df:      map[string]int{},
+		terms:   map[string]map[string]float64{},
+		syn:     map[string][]string{},
+		filler:  map[string]bool{},
+		common:  map[string]bool{},
+		byFirst: map[byte][]string{},
+	}
+	for _, e := range b.Entries {
+		set := map[string]float64{}
+		for _, t := range analyze(entryText(e)) {
+			set[t] = bodyTerm
+		}
+		for _, t := range analyze(e.Title + "\n" + strings.Join(e.Questions, "\n") + "\n" + strings.Join(e.Keywords, " ")) {
+			set[t] = topicTerm
+		}
+		v.terms[e.ID] = set
+		for t := range set {
+			if v.df[t] == 0 {
+				v.byFirst[t[0]] = append(v.byFirst[t[0]], t)
+			}
+			v.df[t]++
+		}
+	}
+	for _, group := range b.Synonyms {
+		canonical := analyze(group[0])
+		for _, w := range group[1:] {
+			for _, s := range analyze(w) {
+				v.syn[s] = append(v.syn[s], canonical...)
+			}
+		}
+	}
+	for _, w := range fillerWords {
+		for _, t := range analyze(w) {
+			v.filler[t] = true
+		}
+	}
+	for _, w := range commonWords {
+		for _, t := range analyze(w) {
+			v.common[t] = true
+		}
+	}
+	return v
+}
+
+// meaningful drops filler terms.
+func (v *vocabulary) meaningful(terms []string) []string {
+	out := terms[:0:0]
+	for _, t := range terms {
+		if !v.filler[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// variants returns the terms a question term may stand for: itself, its synonyms, and the known
+// terms within bleve's automatic fuzziness of it (typos).
+func (v *vocabulary) variants(term string) []string {
+	out := []string{term}
+	out = append(out, v.syn[term]...)
+	if v.df[term] > 0 {
+		return out
+	}
+	max := autoFuzziness(term)
+	if max == 0 {
+		return out
+	}
+	for _, known := range v.byFirst[term[0]] {
+		if editDistance(term, known, max) <= max {
+			out = append(out, known)
+			out = append(out, v.syn[known]...)
+		}
+	}
+	return out
+}
+
+// autoFuzziness mirrors bleve's automatic fuzziness: no edits for short terms, one for terms of
+// three to five letters, two for longer ones.
+func autoFuzziness(term string) int {
+	switch n := len(term); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
+// weight tells how much a term says about the topic, as BM25's inverse document frequency: a
+// word that every entry has ("foot") says little; a word no entry has says a lot, and its absence
+// from the match counts against the answer.
+func (v *vocabulary) weight(variants []string) float64 {
+	df := 0
+	for _, t := range variants {
+		df = max(df, v.df[t])
+	}
+	if v.common[variants[0]] || (df == 0 && len(variants[0]) < 3) {
+		// an everyday word, or chat shorthand like "r" or "u"
+		return 0
+	}
+	n := float64(v.entries)
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// coverage is the weighted share of the question's terms that the entry contains, from 0 to 1.
+// A term other entries know but this one lacks counts fully against it (the question is about
+// something else the base covers); a term no entry knows counts at unknownWeight, since in a
+// long, chatty question most such words are chatter, while in a short one ("massage my cat")
+// they are the very topic the base lacks.
+func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
+	set := v.terms[entryID]
+	var total, matched float64
+	for _, variants := range terms {
+		w := v.weight(variants)
+		if v.unknown(variants) {
+			total += unknownWeight * w
+			continue
+		}
+		total += w
+		best := 0.0
+		for _, t := range variants {
+			best = max(best, set[t])
+		}
+		matched += best * w
+	}
+	if total == 0 || matched < minMatched {
+		return 0
+	}
+	return matched / total
+}
+
+// unknown reports whether no entry has any of the variants.
+func (v *vocabulary) unknown(variants []string) bool {
+	for _, t := range variants {
+		if v.df[t] > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// editDistance is the optimal string alignment distance between a and b (a swap of two
+// neighbouring letters counts as one edit), computed only as far as needed to know whether it
+// exceeds limit; any value above limit means "too far".
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
