@@ -70,7 +70,9 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	a.Safety = matchesAny(words, ix.base.Safety.Triggers)
 	a.Emergency = matchesAny(words, ix.base.Emergency.Triggers)
 
-	terms := ix.vocab.meaningful(ix.analyze(q))
+	// Typos are corrected once, up front, so that the search and the coverage see the same words.
+	text := ix.vocab.correct(q)
+	terms := ix.vocab.meaningful(ix.analyze(text))
 	if len(terms) == 0 {
 		if a.Safety || a.Emergency {
 			a.Outcome = Declined // "diabetes?" is not a greeting, even if it says little else
@@ -78,7 +80,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		}
 		return a, nil
 	}
-	hits, err := ix.search(ctx, q, candidates)
+	hits, err := ix.search(ctx, text, candidates)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -88,6 +90,9 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		variants[i] = ix.vocab.variants(t)
 	}
 	ranked := ix.rank(hits, variants)
+	if a.Safety && matchesAny(words, permissionPhrases) && ix.vocab.asksAboutMassage(variants) {
+		ranked = safetyFirst(ranked)
+	}
 	if len(ranked) > 0 {
 		a.Score = ranked[0].score
 		a.Confidence = ranked[0].coverage
@@ -117,7 +122,7 @@ const candidates = 8
 // scoreWeight is how much bleve's score, relative to the best hit's, adds to an entry's coverage
 // when ranking: enough to break ties between entries that contain every word of the question,
 // too little to prefer an entry that misses a telling word.
-var scoreWeight = 0.3
+const scoreWeight = 0.3
 
 // rank orders search hits by how much of the question each entry covers, then by bleve's score.
 func (ix *Index) rank(hits []hit, variants [][]string) []hit {
@@ -134,6 +139,33 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.rank, a.rank) })
 	return hits
+}
+
+// permissionPhrases ask whether massage is all right for someone. With a named risk ("I have
+// diabetes, can I ...", "is it safe with DVT") and a mention of massage (not "can I put a
+// plaster on a cut") they make the question a safety question, whatever benefit it also
+// mentions.
+var permissionPhrases = strings.Fields(`safe safely unsafe ok okay allowed dangerous danger risk*
+harm* careful still`)
+
+func init() {
+	permissionPhrases = append(permissionPhrases, "can i", "can we", "can you", "should i",
+		"could i", "may i", "is it bad", "bad idea", "fine to", "alright")
+}
+
+// safetyFirst moves the best safety entry among the hits to the front and gives it at least the
+// confidence threshold: for a question that names a risk and asks whether massage is all right,
+// the safety answer is the right kind of answer even when a benefit shares more of its words. A
+// safety entry that shares none of the question's words is not promoted.
+func safetyFirst(ranked []hit) []hit {
+	for i, h := range ranked {
+		if h.entry.Kind == KindSafety && h.coverage > 0 {
+			h.coverage = max(h.coverage, confidenceThreshold)
+			out := append([]hit{h}, ranked[:i]...)
+			return append(out, ranked[i+1:]...)
+		}
+	}
+	return ranked
 }
 
 func (ix *Index) safetyEntries() []*Entry {

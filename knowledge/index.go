@@ -182,15 +182,17 @@ type hit struct {
 	rank     float64 // what Answer orders hits by
 }
 
-// search runs the question's words against every field: exact words at full boost, near
-// misses (typos) at a fraction of it. The text is only ever analysed as words: no query syntax.
+// search runs the question's words against every field. Answer corrects typos against the
+// base's own words before it searches (see vocabulary.correct), so the search needs no fuzzy
+// clauses: they cost milliseconds per question, a hundred times the rest of the search. The text
+// is only ever analysed as words: no query syntax.
 func (ix *Index) search(ctx context.Context, text string, size int) ([]hit, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	res, err := ix.bleve.SearchInContext(ctx, ix.request(text, size))
+	res, err := ix.bleve.SearchInContext(ctx, ix.request(text, size, false))
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -203,22 +205,24 @@ func (ix *Index) search(ctx context.Context, text string, size int) ([]hit, erro
 	return hits, nil
 }
 
-func (ix *Index) request(text string, size int) *bleve.SearchRequest {
+// request builds the search for text: exact words at each field's boost and, with fuzzy, near
+// misses (typos) at a fraction of it.
+func (ix *Index) request(text string, size int, fuzzy bool) *bleve.SearchRequest {
 	clauses := make([]query.Query, 0, 2*len(fieldBoosts))
 	for _, f := range fieldBoosts {
 		exact := bleve.NewMatchQuery(text)
 		exact.SetField(f.field)
 		exact.SetBoost(f.boost)
 		clauses = append(clauses, exact)
-		if f.field == "answer" {
+		if !fuzzy || f.field == "answer" {
 			continue // typos matched against long answers mostly find noise
 		}
-		fuzzy := bleve.NewMatchQuery(text)
-		fuzzy.SetField(f.field)
-		fuzzy.SetAutoFuzziness(true)
-		fuzzy.SetPrefix(1)
-		fuzzy.SetBoost(f.boost * fuzzyWeight)
-		clauses = append(clauses, fuzzy)
+		near := bleve.NewMatchQuery(text)
+		near.SetField(f.field)
+		near.SetAutoFuzziness(true)
+		near.SetPrefix(1)
+		near.SetBoost(f.boost * fuzzyWeight)
+		clauses = append(clauses, near)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
 	return req
@@ -246,7 +250,9 @@ func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]*Entry, err
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	req := ix.request(text, n)
+	// Partly typed words are not typos to correct, so autocomplete keeps bleve's fuzzy clauses;
+	// it runs once per keystroke batch, not per answer.
+	req := ix.request(text, n, true)
 	// The last word is usually still being typed: match it as the start of a title word too.
 	if words := wordsOf(text); len(words) > 0 {
 		for _, field := range []string{"title", "questions"} {

@@ -76,3 +76,6 @@ func (l *Live) Reload(load func() (*Base, error)) (Changes, error) {
 
 // Close closes the index in service.
 func (l *Live) Close() error { return l.cur.Load().Close() }
+
+// Topic is the answer for the entry with the given id, from the base in service.
+func (l *Live) Topic(id string) (Answer, bool) { return l.cur.Load().Topic(id) }

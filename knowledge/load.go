@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -110,6 +111,9 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 	}
 	l.finish()
 	if len(l.problems) > 0 {
+		slices.SortStableFunc(l.problems, func(a, b Problem) int {
+			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		})
 		return nil, &ValidationError{Problems: l.problems}
 	}
 	l.base.Version = hex.EncodeToString(sum.Sum(nil))[:12]

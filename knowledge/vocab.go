@@ -10,7 +10,7 @@ import (
 var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
 asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
-really actually just also maybe kinda basically honestly help`)
+really actually just also maybe kinda basically honestly honest tldr help`)
 
 // commonWords are everyday English words that say nothing about a topic. When the knowledge base
 // does not use one, its absence from an entry must not count against the match, as the absence
@@ -35,21 +35,26 @@ supposed sure take taking tell than that thats the their them then there these t
 think this those though thought through thus to too took toward tried true try trying two under
 until up upon us use used using usually very want wanted wants was way ways we well went were
 what whats when where whether which while who whole whom whose why will with without wonder
-would wouldnt yeah yes yet you your yours yourself`)
+would wouldnt yeah yes yet you your yours yourself
+u ur r rn tho gonna wanna gotta kinda sorta enuff idk tbh ngl lately`)
 
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
+// bodyTerm is below confidenceThreshold, so a question whose telling words an entry only
+// mentions in passing ("massage therapist", "feet smell") is not answered with that entry.
 const (
 	topicTerm = 1.0
-	bodyTerm  = 0.6
+	bodyTerm  = 0.5
 )
 
 // unknownWeight scales the weight of question terms that no entry contains; see coverage.
-var unknownWeight = 0.5
+const unknownWeight = 0.5
 
-// minMatched is the least weight of matched terms an answer needs: at least one word that says
-// something specific (about one entry's worth of specificity), not only "foot" and "massage".
-var minMatched = 1.0
+// chattyTerms is the number of question terms (filler dropped) above which a question counts as
+// chatty: the weight of its unknown terms is then spread as if it had only this many, because
+// the more a message says, the more of what the base does not know is story ("my sister swears
+// by ...") rather than the topic.
+const chattyTerms = 5.0
 
 // vocabulary knows which terms each entry contains, how telling each term is, and which terms
 // are near misses or synonyms of one another. It decides how much of a question an entry covers.
@@ -60,7 +65,13 @@ type vocabulary struct {
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
 	common  map[string]bool
-	byFirst map[byte][]string // all terms by first byte, for typo look-ups (bleve uses prefix 1 too)
+	topical map[string]bool // terms some entry lists as a keyword: topic words, even if everyday
+	massage map[string]bool // the terms of "massage" and "reflexology": see asksAboutMassage
+
+	// Spelling: every word the base and the word lists use, with how many entries use it, and
+	// the same words by first letter for typo look-ups (people rarely get the first letter wrong).
+	words   map[string]int
+	byFirst map[byte][]string
 }
 
 func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
@@ -71,6 +82,9 @@ func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
 		syn:     map[string][]string{},
 		filler:  map[string]bool{},
 		common:  map[string]bool{},
+		topical: map[string]bool{},
+		massage: map[string]bool{},
+		words:   map[string]int{},
 		byFirst: map[byte][]string{},
 	}
 	for _, e := range b.Entries {
@@ -83,10 +97,18 @@ func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
 		}
 		v.terms[e.ID] = set
 		for t := range set {
-			if v.df[t] == 0 {
-				v.byFirst[t[0]] = append(v.byFirst[t[0]], t)
-			}
 			v.df[t]++
+		}
+		for _, t := range analyze(strings.Join(e.Keywords, " ")) {
+			v.topical[t] = true
+		}
+		seen := map[string]bool{}
+		for _, w := range wordsOf(e.Title + "\n" + strings.Join(e.Questions, "\n") + "\n" +
+			strings.Join(e.Keywords, " ") + "\n" + entryText(e)) {
+			if !seen[w] {
+				seen[w] = true
+				v.addWord(w, 1)
+			}
 		}
 	}
 	for _, group := range b.Synonyms {
@@ -96,18 +118,122 @@ func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
 				v.syn[s] = append(v.syn[s], canonical...)
 			}
 		}
+		for _, w := range wordsOf(strings.Join(group, " ")) {
+			v.addWord(w, 1)
+		}
+	}
+	for _, t := range analyze("massage reflexology") {
+		v.massage[t] = true
 	}
 	for _, w := range fillerWords {
+		v.addWord(w, 0)
 		for _, t := range analyze(w) {
 			v.filler[t] = true
 		}
 	}
 	for _, w := range commonWords {
+		v.addWord(w, 0)
 		for _, t := range analyze(w) {
 			v.common[t] = true
 		}
 	}
 	return v
+}
+
+func (v *vocabulary) addWord(w string, entries int) {
+	if _, ok := v.words[w]; !ok {
+		v.byFirst[w[0]] = append(v.byFirst[w[0]], w)
+	}
+	v.words[w] += entries
+}
+
+// correct replaces the words of a question that neither the base nor the word lists know by the
+// closest word they do know ("anxiaty" -> "anxiety", "pian" -> "pain"), so that a typo is found
+// by the exact search and by coverage alike. Correcting the word before stemming matters: the
+// stem of a typo ("stres" -> "stre") is often nearer to another word's stem ("sore") than to its
+// own. A word with no near neighbour is left alone; it then counts as a word the base lacks.
+//
+// The result is the question's words only, joined by spaces: punctuation that bleve's tokenizer
+// would keep inside a word ("title:sleep") is gone, so what looks like query syntax is searched
+// as the words it contains.
+func (v *vocabulary) correct(q string) string {
+	words := wordsOf(q)
+	for i, w := range words {
+		if _, ok := v.words[w]; ok {
+			continue
+		}
+		if c := v.nearest(w); c != "" {
+			words[i] = c
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// nearest returns the known word closest to w within typoEdits of it, preferring fewer edits,
+// then the word more entries use; "" if there is none.
+func (v *vocabulary) nearest(w string) string {
+	limit := typoEdits(w)
+	if limit == 0 {
+		return ""
+	}
+	best, bestDist, bestUse := "", limit+1, -1
+	for _, known := range v.byFirst[w[0]] {
+		d := editDistance(w, known, limit)
+		if d > limit || (len(w) <= 4 && !swapped(w, known) && len(known) != len(w)+1) {
+			continue
+		}
+		if d < bestDist || (d == bestDist && v.words[known] > bestUse) {
+			best, bestDist, bestUse = known, d, v.words[known]
+		}
+	}
+	return best
+}
+
+// typoEdits is how many edits a word may be from the known word it is taken for: none for words
+// of three letters or fewer, one for most words, two for long ones ("contraindicatons").
+// Four-letter words are corrected only for swapped letters or a dropped letter ("ofen", "evry").
+func typoEdits(w string) int {
+	for _, r := range w {
+		if r >= '0' && r <= '9' {
+			return 0 // numbers and sizes are not typos
+		}
+	}
+	switch n := len(w); {
+	case n <= 3:
+		return 0
+	case n <= 8:
+		return 1
+	}
+	return 2
+}
+
+// swapped reports whether a and b differ only by two neighbouring letters swapped ("pian",
+// "pain"). In short words other single edits mostly make another real word the base happens to
+// know ("dogs" -> "does", "paws" -> "pads", "size" -> "side"), so only swaps and dropped
+// letters are trusted.
+func swapped(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// asksAboutMassage reports whether any question term is, or stands for, "massage" or
+// "reflexology" ("rub", "kneading").
+func (v *vocabulary) asksAboutMassage(terms [][]string) bool {
+	for _, variants := range terms {
+		for _, t := range variants {
+			if v.massage[t] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // meaningful drops filler terms.
@@ -121,37 +247,10 @@ func (v *vocabulary) meaningful(terms []string) []string {
 	return out
 }
 
-// variants returns the terms a question term may stand for: itself, its synonyms, and the known
-// terms within bleve's automatic fuzziness of it (typos).
+// variants returns the terms a question term may stand for: itself and its synonyms. Typos are
+// corrected before analysis; see correct.
 func (v *vocabulary) variants(term string) []string {
-	out := []string{term}
-	out = append(out, v.syn[term]...)
-	if v.df[term] > 0 {
-		return out
-	}
-	max := autoFuzziness(term)
-	if max == 0 {
-		return out
-	}
-	for _, known := range v.byFirst[term[0]] {
-		if editDistance(term, known, max) <= max {
-			out = append(out, known)
-			out = append(out, v.syn[known]...)
-		}
-	}
-	return out
-}
-
-// autoFuzziness mirrors bleve's automatic fuzziness: no edits for short terms, one for terms of
-// three to five letters, two for longer ones.
-func autoFuzziness(term string) int {
-	switch n := len(term); {
-	case n <= 2:
-		return 0
-	case n <= 5:
-		return 1
-	}
-	return 2
+	return append([]string{term}, v.syn[term]...)
 }
 
 // weight tells how much a term says about the topic, as BM25's inverse document frequency: a
@@ -162,12 +261,19 @@ func (v *vocabulary) weight(variants []string) float64 {
 	for _, t := range variants {
 		df = max(df, v.df[t])
 	}
-	if v.common[variants[0]] || (df == 0 && len(variants[0]) < 3) {
-		// an everyday word, or chat shorthand like "r" or "u"
+	if (v.common[variants[0]] && !v.topical[variants[0]]) || (df == 0 && len(variants[0]) < 3) ||
+		isNumber(variants[0]) {
+		// an everyday word (unless an entry names it as a keyword: "point", "difference"), or
+		// chat shorthand like "r" or "u", or a number: a detail ("10 minutes", "30 weeks"),
+		// not a topic
 		return 0
 	}
 	n := float64(v.entries)
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+func isNumber(term string) bool {
+	return strings.IndexFunc(term, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
 
 // coverage is the weighted share of the question's terms that the entry contains, from 0 to 1.
@@ -178,10 +284,14 @@ func (v *vocabulary) weight(variants []string) float64 {
 func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 	set := v.terms[entryID]
 	var total, matched float64
+	unknownScale := float64(unknownWeight)
+	if n := float64(len(terms)); n > chattyTerms {
+		unknownScale *= chattyTerms / n
+	}
 	for _, variants := range terms {
 		w := v.weight(variants)
 		if v.unknown(variants) {
-			total += unknownWeight * w
+			total += unknownScale * w
 			continue
 		}
 		total += w
@@ -191,8 +301,8 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 		}
 		matched += best * w
 	}
-	if total == 0 || matched < minMatched {
-		return 0
+	if total == 0 {
+		return 0 // only everyday words and numbers: nothing to match
 	}
 	return matched / total
 }

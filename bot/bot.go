@@ -1,0 +1,286 @@
+// Package bot is footbot's Discord adapter: it turns gateway messages and interactions into
+// questions for the knowledge package, and answers into embeds, buttons and replies.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/knowledge"
+)
+
+// Options configures a Bot. Zero values are the defaults noted on each field.
+type Options struct {
+	Token   string // required: the bot token, without "Bot "
+	AppID   string // default: the application id from READY
+	GuildID string // register commands in this guild only; default: globally
+	// APIBase is the Discord API host; default https://discord.com.
+	APIBase     string
+	AskChannels []string // channels where every message is a question
+	ModRoles    []string // roles that may use moderator commands
+	ShardID     int
+	ShardCount  int // default 1
+	// Reload reloads the knowledge base for /reload; nil disables the command.
+	Reload func() (knowledge.Changes, error)
+	// Logger receives the bot's logs; default slog.Default().
+	Logger *slog.Logger
+	// LogQuestions adds question texts to the logs; default false.
+	LogQuestions bool
+}
+
+// Discord's permission bits that make a member a moderator for footbot.
+const (
+	permAdministrator = 1 << 3
+	permManageGuild   = 1 << 5
+)
+
+// replyTimeout bounds one REST call. discordgo retries 429s forever on its own; a reply that
+// cannot be sent in this time is given up and logged rather than left to pile up.
+const replyTimeout = 10 * time.Second
+
+// Bot answers questions in Discord.
+type Bot struct {
+	opts  Options
+	live  *knowledge.Live
+	s     *discordgo.Session
+	log   *slog.Logger
+	codes closeCodes
+
+	appID      atomic.Value // string
+	userID     atomic.Value // string
+	registered sync.Once
+
+	ready        atomic.Bool   // the gateway session is ready
+	disconnected chan struct{} // a gateway connection ended
+	inflight     sync.WaitGroup
+}
+
+// New prepares a bot; Run connects it.
+func New(opts Options, live *knowledge.Live) (*Bot, error) {
+	if opts.Token == "" {
+		return nil, errors.New("no Discord token: set DISCORD_TOKEN (the Bot page of your application at https://discord.com/developers/applications has it)")
+	}
+	if opts.APIBase == "" {
+		opts.APIBase = "https://discord.com"
+	}
+	if opts.ShardCount == 0 {
+		opts.ShardCount = 1
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	base, err := url.Parse(strings.TrimSuffix(opts.APIBase, "/"))
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("API base %q is not a URL", opts.APIBase)
+	}
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("create Discord session: %w", err)
+	}
+	b := &Bot{opts: opts, live: live, s: s, log: opts.Logger, disconnected: make(chan struct{}, 1)}
+	b.appID.Store(opts.AppID)
+	b.userID.Store("")
+
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rewriteTransport{base: base, next: http.DefaultTransport}}
+	s.Dialer = b.codes.dialer()
+	// Footbot runs the reconnect loop itself (see Run), so that fatal close codes stop it.
+	s.ShouldReconnectOnError = false
+	s.LogLevel = discordgo.LogWarning // never debug: it logs the identify payload with the token
+	s.StateEnabled = true
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if len(opts.AskChannels) > 0 {
+		// Only needed to read messages that neither mention the bot nor are DMs.
+		s.Identify.Intents |= discordgo.IntentsMessageContent
+	}
+	if opts.ShardCount > 1 {
+		s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
+	}
+	s.AddHandler(b.onReady)
+	s.AddHandler(b.onResumed)
+	s.AddHandler(b.onDisconnect)
+	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		b.guard("message", func() { b.onMessage(m) }, func() { b.apologizeMessage(m.Message) })
+	})
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		b.guard("interaction", func() { b.onInteraction(i) }, func() { b.respond(i.Interaction, notice(sorry)) })
+	})
+	return b, nil
+}
+
+// Ready reports whether the gateway session is ready to receive events.
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// Session is the discordgo session, for wiring such as metrics.
+func (b *Bot) Session() *discordgo.Session { return b.s }
+
+// guard runs a handler, turning a panic into a log line with its stack and an apology to the
+// person (apologize may be nil). discordgo has no recover() anywhere: without this, one bad
+// event would end the process.
+func (b *Bot) guard(what string, fn, apologize func()) {
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("handler panicked", "handler", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			if apologize != nil {
+				b.guard(what+" apology", apologize, nil)
+			}
+		}
+	}()
+	fn()
+}
+
+// FatalError is a gateway close that reconnecting cannot fix.
+type FatalError struct {
+	Code int
+	Hint string
+}
+
+func (e *FatalError) Error() string {
+	return fmt.Sprintf("Discord closed the gateway with code %d: %s", e.Code, e.Hint)
+}
+
+// fatalCloses are the close codes after which Discord's documentation says not to reconnect.
+var fatalCloses = map[int]string{
+	4004: "authentication failed: the token was rejected. Copy the token again from the Bot page of your application in the Discord developer portal into DISCORD_TOKEN",
+	4010: "invalid shard: check SHARD_ID and SHARD_COUNT",
+	4011: "sharding required: the bot is in too many servers for one connection; set SHARD_COUNT (see README)",
+	4012: "invalid API version",
+	4013: "invalid intents",
+	4014: "disallowed intents: enable \"Message Content Intent\" on the Bot page of the Discord developer portal (it is needed for ASK_CHANNEL_IDS), or leave ASK_CHANNEL_IDS empty",
+}
+
+// Run connects to Discord and serves until ctx ends (it then waits for replies in flight and
+// returns nil) or Discord refuses the bot for good (a *FatalError).
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.open(); err != nil {
+		return err
+	}
+	backoff := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return b.shutdown()
+		case <-b.disconnected:
+		}
+		if ctx.Err() != nil {
+			return b.shutdown()
+		}
+		code := int(b.codes.last.Load())
+		if hint, fatal := fatalCloses[code]; fatal {
+			b.log.Error("gateway closed for good", "code", code, "hint", hint)
+			b.shutdown()
+			return &FatalError{Code: code, Hint: hint}
+		}
+		b.log.Warn("gateway disconnected; reconnecting", "close_code", code)
+		for {
+			err := b.s.Open()
+			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+				backoff = time.Second
+				break
+			}
+			b.log.Warn("reconnect failed", "error", b.redact(err), "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return b.shutdown()
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, time.Minute)
+		}
+	}
+}
+
+// open makes the first connection. Unlike later reconnects, a failure here ends Run: the
+// person starting the bot is there to read why.
+func (b *Bot) open() error {
+	err := b.s.Open()
+	var rest *discordgo.RESTError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized:
+		return &FatalError{Code: 4004, Hint: fatalCloses[4004]}
+	}
+	return fmt.Errorf("connect to Discord at %s: %v", b.opts.APIBase, b.redact(err))
+}
+
+// shutdown closes the gateway session after the replies in flight are sent.
+func (b *Bot) shutdown() error {
+	b.ready.Store(false)
+	b.inflight.Wait()
+	if err := b.s.Close(); err != nil {
+		return fmt.Errorf("close gateway: %w", err)
+	}
+	return nil
+}
+
+// redact removes the token from an error's text, in case a library ever puts it there.
+func (b *Bot) redact(err error) string {
+	return strings.ReplaceAll(err.Error(), b.opts.Token, "[token]")
+}
+
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	b.userID.Store(r.User.ID)
+	if b.appID.Load().(string) == "" && r.Application != nil {
+		b.appID.Store(r.Application.ID)
+	}
+	b.ready.Store(true)
+	b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds), "shard", b.opts.ShardID)
+	b.registered.Do(func() { go b.guard("register", b.registerCommands, nil) })
+}
+
+func (b *Bot) onResumed(s *discordgo.Session, r *discordgo.Resumed) {
+	b.ready.Store(true)
+	b.log.Info("gateway session resumed")
+}
+
+func (b *Bot) onDisconnect(s *discordgo.Session, d *discordgo.Disconnect) {
+	b.ready.Store(false)
+	select {
+	case b.disconnected <- struct{}{}:
+	default: // a reconnect is already due
+	}
+}
+
+// isModerator reports whether the member who sent an interaction may use moderator commands.
+func (b *Bot) isModerator(m *discordgo.Member) bool {
+	if m == nil {
+		return false
+	}
+	if m.Permissions&(permAdministrator|permManageGuild) != 0 {
+		return true
+	}
+	return slices.ContainsFunc(m.Roles, func(r string) bool { return slices.Contains(b.opts.ModRoles, r) })
+}
+
+// rest returns the options for one REST call: a deadline, so a 429 loop cannot hold a
+// goroutine forever.
+func restCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), replyTimeout)
+}
+
+// RouteLibraryLogs sends discordgo's own log lines to log, at warning level and above only:
+// discordgo's debug output includes the identify payload, which holds the token.
+func RouteLibraryLogs(log *slog.Logger) {
+	discordgo.Logger = func(msgL, caller int, format string, a ...interface{}) {
+		level := slog.LevelWarn
+		if msgL == discordgo.LogError {
+			level = slog.LevelError
+		} else if msgL > discordgo.LogWarning {
+			return
+		}
+		log.Log(context.Background(), level, "discordgo: "+fmt.Sprintf(format, a...))
+	}
+}

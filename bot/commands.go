@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/knowledge"
+)
+
+// commands are footbot's slash commands, registered by one bulk overwrite at start-up.
+func (b *Bot) commands() []*discordgo.ApplicationCommand {
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	manageGuild := int64(permManageGuild)
+	cmds := []*discordgo.ApplicationCommand{
+		{Name: "ask", Description: "Ask a question about foot massage", Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words",
+			Required: true, MaxLength: knowledge.MaxQuestion,
+		}}},
+		{Name: "routine", Description: "The five steps of a self foot massage", Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show it only to you",
+		}}},
+		{Name: "faq", Description: "Look up a topic", Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Start typing to see matching topics",
+			Required: true, Autocomplete: true, MaxLength: knowledge.MaxQuestion,
+		}}},
+		{Name: "benefits", Description: "The ten benefits of foot massage, in brief"},
+		{Name: "help", Description: "What footbot does and how to ask"},
+	}
+	if b.opts.Reload != nil {
+		cmds = append(cmds, &discordgo.ApplicationCommand{
+			Name: "reload", Description: "Moderators: reload the knowledge base from its files",
+			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
+		})
+	}
+	return cmds
+}
+
+func (b *Bot) registerCommands() {
+	appID := b.appID.Load().(string)
+	if appID == "" {
+		b.log.Error("cannot register slash commands: no application id (set DISCORD_APP_ID)")
+		return
+	}
+	ctx, cancel := restCtx()
+	defer cancel()
+	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands(), discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Error("register slash commands", "error", b.redact(err))
+		return
+	}
+	scope := "globally (may take a while to appear)"
+	if b.opts.GuildID != "" {
+		scope = "in guild " + b.opts.GuildID
+	}
+	b.log.Info("slash commands registered", "count", len(cmds), "scope", scope)
+}
+
+// onInteraction answers an interaction. Its data is read only after checking its type:
+// discordgo's accessors panic on the wrong one.
+func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
+	var resp *discordgo.InteractionResponse
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		resp = b.command(i.Interaction)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		resp = b.autocomplete(i.Interaction)
+	case discordgo.InteractionMessageComponent:
+		resp = b.component(i.Interaction)
+	default:
+		return
+	}
+	if resp != nil {
+		b.respond(i.Interaction, resp)
+	}
+}
+
+func (b *Bot) respond(i *discordgo.Interaction, resp *discordgo.InteractionResponse) {
+	ctx, cancel := restCtx()
+	defer cancel()
+	if err := b.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
+		b.log.Error("respond to interaction", "interaction", i.ID, "error", b.redact(err))
+	}
+}
+
+// command routes a slash command to its handler.
+func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	data := i.ApplicationCommandData()
+	opts := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	for _, o := range data.Options {
+		opts[o.Name] = o
+	}
+	str := func(name string) string {
+		if o := opts[name]; o != nil && o.Type == discordgo.ApplicationCommandOptionString {
+			return o.StringValue()
+		}
+		return ""
+	}
+	switch data.Name {
+	case "ask":
+		return b.askResponse(str("question"))
+	case "faq":
+		if a, ok := b.live.Topic(str("topic")); ok {
+			return message(render(a), false)
+		}
+		// Not one of the offered choices: treat what was typed as a question.
+		return b.askResponse(str("topic"))
+	case "routine":
+		private := false
+		if o := opts["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
+			private = o.BoolValue()
+		}
+		routine := b.live.Base().Routine()
+		a, _ := b.live.Topic(routine.ID)
+		return message(render(a), private)
+	case "benefits":
+		return b.benefits()
+	case "help":
+		return message(render(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
+	case "reload":
+		return b.reload(i)
+	}
+	return notice("I don't know that command. Try /help.")
+}
+
+func (b *Bot) askResponse(question string) *discordgo.InteractionResponse {
+	a, ok := b.answer(context.Background(), "slash", question)
+	if !ok {
+		return notice(sorry)
+	}
+	return message(render(a), false)
+}
+
+// sorry is what a person reads when something went wrong on footbot's side.
+const sorry = "Sorry, something went wrong on my side while answering. Please try again in a moment."
+
+// autocomplete offers up to 25 topics matching what has been typed so far.
+func (b *Bot) autocomplete(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	typed := ""
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+			typed = o.StringValue()
+		}
+	}
+	entries, err := b.live.Suggest(context.Background(), typed, maxChoices)
+	if err != nil {
+		b.log.Error("autocomplete", "error", err)
+	}
+	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(entries))
+	for _, e := range entries {
+		if len(e.ID) > maxChoiceName {
+			continue
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(e.Title, maxChoiceName), Value: e.ID})
+	}
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}
+}
+
+// benefits lists the benefit entries briefly, with a menu that opens any one of them.
+func (b *Bot) benefits() *discordgo.InteractionResponse {
+	base := b.live.Base()
+	list := base.OfKind(knowledge.KindBenefit)
+	var desc strings.Builder
+	menu := discordgo.SelectMenu{CustomID: "faq", Placeholder: "Read about one of them"}
+	for n, e := range list {
+		fmt.Fprintf(&desc, "**%d. %s**\n%s\n", n+1, e.Title, truncate(firstSentence(e.Answer), 160))
+		if len(menu.Options) < maxChoices {
+			menu.Options = append(menu.Options, discordgo.SelectMenuOption{
+				Label: truncate(e.Title, maxSelectText), Value: e.ID, Description: truncate(firstSentence(e.Answer), maxSelectText),
+			})
+		}
+	}
+	embed := &discordgo.MessageEmbed{
+		Title:       fmt.Sprintf("%d benefits of foot massage", len(list)),
+		Description: truncate(desc.String(), maxDescription),
+		Color:       colorAnswer,
+		Footer:      &discordgo.MessageEmbedFooter{Text: truncate(base.Disclaimer, maxFooter)},
+	}
+	fitEmbed(embed)
+	r := reply{embeds: []*discordgo.MessageEmbed{embed}}
+	if len(menu.Options) > 0 {
+		r.components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}}}
+	}
+	return message(r, false)
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+// component answers a button press or menu choice. Custom ids are paths: "faq/{entry}" for a
+// topic button, "faq" for the topic menu (the entry is the chosen value).
+func (b *Bot) component(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	data := i.MessageComponentData()
+	route, arg, _ := strings.Cut(data.CustomID, "/")
+	switch route {
+	case "faq":
+		if arg == "" && len(data.Values) > 0 {
+			arg = data.Values[0]
+		}
+		if a, ok := b.live.Topic(arg); ok {
+			return message(render(a), false)
+		}
+		return notice("That topic is no longer in the knowledge base. Try /faq to find another.")
+	}
+	return notice("That button has expired. Ask again, or try /help.")
+}
+
+// reload reloads the knowledge base for a moderator and says what changed, or every problem
+// found; on problems the old knowledge base keeps answering.
+func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if !b.isModerator(i.Member) {
+		b.log.Warn("reload refused", "user", userID(i))
+		return notice("Only moderators (Manage Server, Administrator, or a moderator role) can reload the knowledge base.")
+	}
+	changes, err := b.opts.Reload()
+	var invalid *knowledge.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		b.log.Warn("reload rejected", "user", userID(i), "problems", len(invalid.Problems))
+		return notice(problemList(invalid.Problems))
+	case err != nil:
+		b.log.Error("reload failed", "error", err)
+		return notice("Reload failed: " + truncate(err.Error(), 1500) + "\nThe previous knowledge base is still answering.")
+	}
+	base := b.live.Base()
+	b.log.Info("knowledge reloaded by moderator", "user", userID(i), "version", base.Version,
+		"added", len(changes.Added), "changed", len(changes.Changed), "removed", len(changes.Removed))
+	return notice(truncate(describeChanges(base, changes), maxContent))
+}
+
+// problemList tells a moderator every problem that fits in one message, as file:line: message.
+func problemList(problems []knowledge.Problem) string {
+	head := fmt.Sprintf("Reload failed: %d problem(s). The previous knowledge base is still answering.\n```\n", len(problems))
+	var body strings.Builder
+	for n, p := range problems {
+		line := truncate(p.String(), 300) + "\n"
+		more := fmt.Sprintf("... and %d more (run footbot validate)\n", len(problems)-n)
+		if len(head)+body.Len()+len(line)+len(more)+3 > maxContent {
+			body.WriteString(more)
+			break
+		}
+		body.WriteString(line)
+	}
+	return head + body.String() + "```"
+}
+
+func describeChanges(base *knowledge.Base, c knowledge.Changes) string {
+	msg := fmt.Sprintf("Reloaded: %d entries (version %s).", len(base.Entries), base.Version)
+	if c.Empty() {
+		return msg + " Nothing changed."
+	}
+	for _, part := range []struct {
+		what string
+		ids  []string
+	}{{"Added", c.Added}, {"Changed", c.Changed}, {"Removed", c.Removed}} {
+		if len(part.ids) > 0 {
+			msg += fmt.Sprintf("\n%s (%d): %s", part.what, len(part.ids), strings.Join(part.ids, ", "))
+		}
+	}
+	return msg
+}
+
+func userID(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// message is a type 4 response carrying a rendered reply.
+func message(r reply, ephemeral bool) *discordgo.InteractionResponse {
+	data := &discordgo.InteractionResponseData{Embeds: r.embeds, Components: r.components, AllowedMentions: noPings()}
+	if ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// notice is a short ephemeral text reply.
+func notice(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: text, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPings()},
+	}
+}

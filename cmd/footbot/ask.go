@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/knowledge"
+)
+
+// jsonAnswer is one line of "footbot ask --json".
+type jsonAnswer struct {
+	Question    string      `json:"question"`
+	Answered    bool        `json:"answered"`
+	Outcome     string      `json:"outcome"`
+	Entry       *jsonEntry  `json:"entry"`
+	Score       float64     `json:"score"`
+	Confidence  float64     `json:"confidence"`
+	Suggestions []jsonEntry `json:"suggestions"`
+	Safety      bool        `json:"safety"`
+	Emergency   bool        `json:"emergency"`
+	Text        string      `json:"text"`
+}
+
+type jsonEntry struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Kind  string `json:"kind,omitempty"`
+}
+
+func toJSON(a knowledge.Answer) jsonAnswer {
+	j := jsonAnswer{
+		Question: a.Question, Answered: a.Answered(), Outcome: string(a.Outcome),
+		Score: a.Score, Confidence: a.Confidence, Safety: a.Safety, Emergency: a.Emergency,
+		Text: a.Text(), Suggestions: []jsonEntry{},
+	}
+	if a.Entry != nil {
+		j.Entry = &jsonEntry{ID: a.Entry.ID, Title: a.Entry.Title, Kind: a.Entry.Kind}
+	}
+	for _, s := range a.Suggestions {
+		j.Suggestions = append(j.Suggestions, jsonEntry{ID: s.ID, Title: s.Title})
+	}
+	return j
+}
+
+func ask(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("ask", `Usage: footbot ask [--json] [--knowledge DIR] [QUESTION...]
+
+Answers one question given as arguments, or, with no arguments, each line of standard input.`, stdout)
+	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	live, err := openKnowledge(*dir)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+
+	enc := json.NewEncoder(stdout)
+	answer := func(q string) error {
+		a, err := live.Answer(ctx, q)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return enc.Encode(toJSON(a))
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n\n", a.Text())
+		return err
+	}
+	if fs.NArg() > 0 {
+		return answer(strings.Join(fs.Args(), " "))
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20) // a pasted paragraph is fine; CleanQuestion caps it
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" && !*asJSON {
+			continue
+		}
+		if err := answer(sc.Text()); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions: %w", err)
+	}
+	return nil
+}
+
+func console(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("console", `Usage: footbot console [--knowledge DIR]
+
+Asks questions interactively: type a question, get the same answer the bot gives in Discord.
+An empty line or Ctrl-D ends.`, stdout)
+	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	live, err := openKnowledge(*dir)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+	fmt.Fprintf(stdout, "footbot: ask about foot massage (%d topics). Empty line or Ctrl-D to quit.\n", len(live.Base().Entries))
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		fmt.Fprint(stdout, "> ")
+		if !sc.Scan() || strings.TrimSpace(sc.Text()) == "" || ctx.Err() != nil {
+			fmt.Fprintln(stdout)
+			return sc.Err()
+		}
+		a, err := live.Answer(ctx, sc.Text())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%s\n\n", a.Text())
+	}
+}

@@ -1,0 +1,152 @@
+package knowledge_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/footbot/footbot/knowledge"
+)
+
+func answer(t testing.TB, ix *knowledge.Index, q string) knowledge.Answer {
+	t.Helper()
+	a, err := ix.Answer(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", q, err)
+	}
+	return a
+}
+
+func TestAnswerMatchesTheRightEntry(t *testing.T) {
+	ix := shippedIndex(t)
+	for q, want := range map[string]string{
+		"Can foot massage help me sleep?":            "benefit-sleep",
+		"How often should I massage my feet?":        "how-often",
+		"how do I massage my own feet":               "self-massage-routine",
+		"what's the difference between reflexology?": "reflexology-vs-massage",
+	} {
+		a := answer(t, ix, q)
+		if !a.Answered() || a.Entry.ID != want {
+			t.Errorf("%q: outcome %s entry %v, want %s", q, a.Outcome, a.Entry, want)
+		}
+		if !strings.Contains(a.Text(), a.Disclaimer) || a.Disclaimer == "" {
+			t.Errorf("%q: text lacks the disclaimer", q)
+		}
+	}
+}
+
+func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{
+		"I have deep vein thrombosis, is foot massage ok?",
+		"can a foot rub help with a blood clot",
+		"my dad is diabetic, should he get reflexology",
+		"foot massage with neuropathy?",
+		"I have an open wound on my heel",
+		"is my infected toe ok to massage",
+		"had foot surgery last month, can I massage it",
+		"osteoporosis and foot massage",
+		"I'm pregnant, can I get a foot massage?",
+		"pregnent and my feet are swollen",
+		"does foot massage help sleep? I am pregnant",
+	} {
+		a := answer(t, ix, q)
+		if !a.Safety || !strings.Contains(a.Text(), a.SafetyNotice) {
+			t.Errorf("%q: no safety notice (outcome %s)", q, a.Outcome)
+		}
+	}
+	for _, q := range []string{"Can foot massage help me sleep?", "how long should a foot massage last"} {
+		if answer(t, ix, q).Safety {
+			t.Errorf("%q: safety notice on a question that names no risk", q)
+		}
+	}
+}
+
+func TestEmergencyAdviceComesFirst(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"I have chest pain after a foot massage", "my calf is suddenly swollen and I can't breathe well"} {
+		a := answer(t, ix, q)
+		if !a.Emergency || !strings.HasPrefix(a.Text(), "🚨 "+a.EmergencyNotice) {
+			t.Errorf("%q: emergency advice missing or not first:\n%s", q, a.Text())
+		}
+	}
+}
+
+func TestGreetingsAndNoiseGetHelpNotAnEntry(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"hi", "hello!", "???", "", "   ", "👋", "thanks", "<@123456789012345678>", "hey bot"} {
+		a := answer(t, ix, q)
+		if a.Outcome != knowledge.Greeting || a.Entry != nil {
+			t.Errorf("%q: outcome %s entry %v, want the help text", q, a.Outcome, a.Entry)
+		}
+	}
+}
+
+func TestQuestionSyntaxIsJustWords(t *testing.T) {
+	ix := shippedIndex(t)
+	for q, words := range map[string]string{
+		`+foo -bar field:x /.*/`:  `foo bar field x`,
+		`title:sleep AND "`:       `title sleep AND`,
+		`answer:* OR *:*`:         `answer OR`,
+		`\\ ~ ( ) [ ] { } sleep?`: `sleep`,
+	} {
+		a, b := answer(t, ix, q), answer(t, ix, words)
+		if a.Outcome != b.Outcome || a.Entry != b.Entry || a.Score != b.Score {
+			t.Errorf("%q got %s %v %.3f, but its words %q got %s %v %.3f: the syntax changed the search",
+				q, a.Outcome, a.Entry, a.Score, words, b.Outcome, b.Entry, b.Score)
+		}
+	}
+}
+
+func TestAnyInputIsSafe(t *testing.T) {
+	ix := shippedIndex(t)
+	long := strings.Repeat("foot massage sleep ", 600) // over 10,000 characters
+	for _, q := range []string{
+		long,
+		"sleep\x00\x01\x1b[31m\u202e\ufeff?",
+		"@everyone @here <@&987654321098765432> can foot massage help sleep <#123> <:foot:42>",
+		"🦶🦶🦶 massage 💆‍♀️",
+		string([]byte{0xff, 0xfe, 's', 'l', 'e', 'e', 'p'}),
+	} {
+		a := answer(t, ix, q)
+		if utf8.RuneCountInString(a.Question) > knowledge.MaxQuestion || !utf8.ValidString(a.Question) {
+			t.Errorf("question not cleaned: %q", a.Question)
+		}
+		if strings.Contains(a.Question, "@everyone") || strings.Contains(a.Question, "<@") {
+			t.Errorf("mentions not stripped: %q", a.Question)
+		}
+	}
+}
+
+func TestSuggestCompletesPartlyTypedTopics(t *testing.T) {
+	ix := shippedIndex(t)
+	got, err := ix.Suggest(context.Background(), "pressure poi", 25)
+	if err != nil || len(got) == 0 || got[0].ID != "pressure-points" {
+		t.Fatalf("Suggest = %v, %v; want pressure-points first", got, err)
+	}
+	all, _ := ix.Suggest(context.Background(), "", 25)
+	if len(all) != min(25, len(ix.Base().Entries)) {
+		t.Errorf("empty Suggest gave %d entries", len(all))
+	}
+}
+
+func FuzzAnswer(f *testing.F) {
+	for _, seed := range []string{"", "hi", "Can foot massage help me sleep?", "+foo -bar field:x /.*/",
+		"<@123> diabetes?", "\x00\xff", strings.Repeat("a", 2000), "pregnan* chest pain", "😴"} {
+		f.Add(seed)
+	}
+	ix := shippedIndex(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		a, err := ix.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Answered() && a.Entry == nil {
+			t.Fatal("answered without an entry")
+		}
+		if !strings.Contains(a.Text(), a.Disclaimer) {
+			t.Fatal("reply without the disclaimer")
+		}
+	})
+}

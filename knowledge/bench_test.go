@@ -1,0 +1,121 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// The benchmarks measure the three costs the answer path is made of. Targets on a 2-core
+// machine: building the index ≤ 20 ms, one answer ≤ 100 µs and within 1.5x of the bleve search
+// it runs (BenchmarkBleveQuery), so footbot's own work stays small next to the search.
+
+var benchQuestions = []string{
+	"Can foot massage help me sleep?",
+	"how often shoud i massage my feet",
+	"is it safe to massage my feet if I'm pregnant",
+	"what are the pressure points on the foot",
+	"how do I get rid of athlete's foot",
+}
+
+func BenchmarkBuildIndex(b *testing.B) {
+	base, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := NewIndex(base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+func benchIndex(b *testing.B) *Index {
+	base, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := NewIndex(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func BenchmarkAnswer(b *testing.B) {
+	ix := benchIndex(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkBleveQuery runs only the bleve search that Answer runs, on the same index.
+func BenchmarkBleveQuery(b *testing.B) {
+	ix := benchIndex(b)
+	ctx := context.Background()
+	reqs := make([]string, len(benchQuestions))
+	for i, q := range benchQuestions {
+		reqs[i] = CleanQuestion(q)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.bleve.SearchInContext(ctx, ix.request(reqs[i%len(reqs)], candidates, false)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkAnswerBySize shows how answer latency grows with the number of entries.
+func BenchmarkAnswerBySize(b *testing.B) {
+	shipped, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ix, err := NewIndex(generatedBase(shipped, n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			ctx := context.Background()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// generatedBase makes a base of n entries by repeating the shipped ones with new ids and a
+// distinguishing word, so the vocabulary grows as a real, larger base's would.
+func generatedBase(shipped *Base, n int) *Base {
+	g := &Base{Disclaimer: shipped.Disclaimer, Safety: shipped.Safety, Emergency: shipped.Emergency,
+		Synonyms: shipped.Synonyms, byID: map[string]*Entry{}}
+	for i := 0; len(g.Entries) < n; i++ {
+		src := shipped.Entries[i%len(shipped.Entries)]
+		e := *src
+		e.ID = fmt.Sprintf("%s-%d", src.ID, i)
+		e.Title = fmt.Sprintf("%s (variant w%d)", src.Title, i)
+		e.Keywords = append([]string{fmt.Sprintf("w%d", i)}, src.Keywords...)
+		g.Entries = append(g.Entries, &e)
+		g.byID[e.ID] = &e
+	}
+	return g
+}
