@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
+	"github.com/footbot/footbot/internal/feedback"
+	"github.com/footbot/footbot/internal/metrics"
 	"github.com/footbot/footbot/knowledge"
 )
 
@@ -32,8 +35,16 @@ type Options struct {
 	ModRoles    []string // roles that may use moderator commands
 	ShardID     int
 	ShardCount  int // default 1
+	// RatePerMinute and RateBurst limit each person's questions; default 6 per minute, 3 at once.
+	RatePerMinute, RateBurst int
+	// ShutdownTimeout bounds the wait for replies in flight on shutdown; default 4 s.
+	ShutdownTimeout time.Duration
 	// Reload reloads the knowledge base for /reload; nil disables the command.
 	Reload func() (knowledge.Changes, error)
+	// Feedback keeps declined questions and votes; nil disables feedback buttons and /unanswered.
+	Feedback *feedback.Store
+	// Metrics records what the bot does; nil records nothing.
+	Metrics *metrics.Metrics
 	// Logger receives the bot's logs; default slog.Default().
 	Logger *slog.Logger
 	// LogQuestions adds question texts to the logs; default false.
@@ -46,9 +57,9 @@ const (
 	permManageGuild   = 1 << 5
 )
 
-// replyTimeout bounds one REST call. discordgo retries 429s forever on its own; a reply that
+// restTimeout bounds one REST call. discordgo retries 429s forever on its own; a reply that
 // cannot be sent in this time is given up and logged rather than left to pile up.
-const replyTimeout = 10 * time.Second
+const restTimeout = 10 * time.Second
 
 // Bot answers questions in Discord.
 type Bot struct {
@@ -57,6 +68,8 @@ type Bot struct {
 	s     *discordgo.Session
 	log   *slog.Logger
 	codes closeCodes
+	flood *flood
+	work  tracker
 
 	appID      atomic.Value // string
 	userID     atomic.Value // string
@@ -64,7 +77,6 @@ type Bot struct {
 
 	ready        atomic.Bool   // the gateway session is ready
 	disconnected chan struct{} // a gateway connection ended
-	inflight     sync.WaitGroup
 }
 
 // New prepares a bot; Run connects it.
@@ -78,6 +90,15 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 	if opts.ShardCount == 0 {
 		opts.ShardCount = 1
 	}
+	if opts.RatePerMinute == 0 {
+		opts.RatePerMinute = 6
+	}
+	if opts.RateBurst == 0 {
+		opts.RateBurst = 3
+	}
+	if opts.ShutdownTimeout == 0 {
+		opts.ShutdownTimeout = 4 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -89,16 +110,25 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create Discord session: %w", err)
 	}
-	b := &Bot{opts: opts, live: live, s: s, log: opts.Logger, disconnected: make(chan struct{}, 1)}
+	b := &Bot{
+		opts: opts, live: live, s: s, log: opts.Logger,
+		flood:        newFlood(opts.RatePerMinute, opts.RateBurst),
+		disconnected: make(chan struct{}, 1),
+	}
 	b.appID.Store(opts.AppID)
 	b.userID.Store("")
 
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rewriteTransport{base: base, next: http.DefaultTransport}}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &rewriteTransport{
+		base: base, next: http.DefaultTransport, on429: opts.Metrics.RateLimited,
+	}}
+	b.codes.lost = func() { b.ready.Store(false) }
 	s.Dialer = b.codes.dialer()
 	// Footbot runs the reconnect loop itself (see Run), so that fatal close codes stop it.
 	s.ShouldReconnectOnError = false
 	s.LogLevel = discordgo.LogWarning // never debug: it logs the identify payload with the token
-	s.StateEnabled = true
+	// The bot reads everything it needs from the events themselves; a state cache would only
+	// grow with the servers' members.
+	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if len(opts.AskChannels) > 0 {
 		// Only needed to read messages that neither mention the bot nor are DMs.
@@ -122,20 +152,22 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 // Ready reports whether the gateway session is ready to receive events.
 func (b *Bot) Ready() bool { return b.ready.Load() }
 
-// Session is the discordgo session, for wiring such as metrics.
-func (b *Bot) Session() *discordgo.Session { return b.s }
-
-// guard runs a handler, turning a panic into a log line with its stack and an apology to the
-// person (apologize may be nil). discordgo has no recover() anywhere: without this, one bad
-// event would end the process.
+// guard runs a handler as tracked work, turning a panic into a log line with its stack and an
+// apology to the person (apologize may be nil). discordgo has no recover() anywhere: without
+// this, one bad event would end the process. Events that arrive during shutdown are dropped.
 func (b *Bot) guard(what string, fn, apologize func()) {
-	b.inflight.Add(1)
-	defer b.inflight.Done()
+	if !b.work.start() {
+		return
+	}
+	defer b.work.done()
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("handler panicked", "handler", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			if apologize != nil {
-				b.guard(what+" apology", apologize, nil)
+				func() {
+					defer func() { recover() }() // an apology that panics too is not worth a crash
+					apologize()
+				}()
 			}
 		}
 	}()
@@ -162,8 +194,8 @@ var fatalCloses = map[int]string{
 	4014: "disallowed intents: enable \"Message Content Intent\" on the Bot page of the Discord developer portal (it is needed for ASK_CHANNEL_IDS), or leave ASK_CHANNEL_IDS empty",
 }
 
-// Run connects to Discord and serves until ctx ends (it then waits for replies in flight and
-// returns nil) or Discord refuses the bot for good (a *FatalError).
+// Run connects to Discord and serves until ctx ends (it then finishes the replies in flight,
+// closes the session and returns nil) or Discord refuses the bot for good (a *FatalError).
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.open(); err != nil {
 		return err
@@ -179,17 +211,23 @@ func (b *Bot) Run(ctx context.Context) error {
 			return b.shutdown()
 		}
 		code := int(b.codes.last.Load())
-		if hint, fatal := fatalCloses[code]; fatal {
-			b.log.Error("gateway closed for good", "code", code, "hint", hint)
+		if fatal := fatalError(code); fatal != nil {
+			b.log.Error("gateway closed for good", "code", code, "hint", fatal.Hint)
 			b.shutdown()
-			return &FatalError{Code: code, Hint: hint}
+			return fatal
 		}
 		b.log.Warn("gateway disconnected; reconnecting", "close_code", code)
+		b.opts.Metrics.Reconnect()
 		for {
 			err := b.s.Open()
 			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 				backoff = time.Second
 				break
+			}
+			if fatal := closeFatal(err); fatal != nil {
+				b.log.Error("gateway closed for good", "code", fatal.Code, "hint", fatal.Hint)
+				b.shutdown()
+				return fatal
 			}
 			b.log.Warn("reconnect failed", "error", b.redact(err), "retry_in", backoff)
 			select {
@@ -211,18 +249,43 @@ func (b *Bot) open() error {
 	case err == nil:
 		return nil
 	case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized:
-		return &FatalError{Code: 4004, Hint: fatalCloses[4004]}
+		// discordgo asks for the gateway URL first, so a bad token shows up as a REST 401.
+		return fatalError(4004)
+	}
+	if fatal := closeFatal(err); fatal != nil {
+		return fatal
 	}
 	return fmt.Errorf("connect to Discord at %s: %v", b.opts.APIBase, b.redact(err))
 }
 
-// shutdown closes the gateway session after the replies in flight are sent.
+func fatalError(code int) *FatalError {
+	if hint, ok := fatalCloses[code]; ok {
+		return &FatalError{Code: code, Hint: hint}
+	}
+	return nil
+}
+
+// closeFatal recognizes a fatal close that discordgo reports as an error: a close frame that
+// arrives while Open waits for the first event after Identify.
+func closeFatal(err error) *FatalError {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return fatalError(ce.Code)
+	}
+	return nil
+}
+
+// shutdown stops taking events, waits for the replies in flight (up to ShutdownTimeout), then
+// closes the gateway session.
 func (b *Bot) shutdown() error {
 	b.ready.Store(false)
-	b.inflight.Wait()
+	if !b.work.drain(b.opts.ShutdownTimeout) {
+		b.log.Warn("shutdown: gave up waiting for replies in flight", "timeout", b.opts.ShutdownTimeout)
+	}
 	if err := b.s.Close(); err != nil {
 		return fmt.Errorf("close gateway: %w", err)
 	}
+	b.log.Info("disconnected from Discord")
 	return nil
 }
 
@@ -265,10 +328,59 @@ func (b *Bot) isModerator(m *discordgo.Member) bool {
 	return slices.ContainsFunc(m.Roles, func(r string) bool { return slices.Contains(b.opts.ModRoles, r) })
 }
 
-// rest returns the options for one REST call: a deadline, so a 429 loop cannot hold a
-// goroutine forever.
 func restCtx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), replyTimeout)
+	return context.WithTimeout(context.Background(), restTimeout)
+}
+
+// tracker counts handlers in flight, so shutdown can wait for them, and refuses new ones once
+// shutdown has begun. (A WaitGroup cannot: Add must not race with Wait.)
+type tracker struct {
+	mu       sync.Mutex
+	closing  bool
+	inflight int
+	idle     chan struct{} // closed when inflight drops to 0 during shutdown
+}
+
+func (t *tracker) start() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closing {
+		return false
+	}
+	t.inflight++
+	return true
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.inflight--
+	if t.closing && t.inflight == 0 && t.idle != nil {
+		close(t.idle)
+		t.idle = nil
+	}
+}
+
+// drain stops new work and waits up to timeout for the work in flight; it reports whether all
+// of it finished.
+func (t *tracker) drain(timeout time.Duration) bool {
+	t.mu.Lock()
+	t.closing = true
+	if t.inflight == 0 {
+		t.mu.Unlock()
+		return true
+	}
+	if t.idle == nil {
+		t.idle = make(chan struct{})
+	}
+	idle := t.idle
+	t.mu.Unlock()
+	select {
+	case <-idle:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
 }
 
 // RouteLibraryLogs sends discordgo's own log lines to log, at warning level and above only:

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -36,6 +38,12 @@ func (b *Bot) commands() []*discordgo.ApplicationCommand {
 			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
 		})
 	}
+	if b.opts.Feedback != nil {
+		cmds = append(cmds, &discordgo.ApplicationCommand{
+			Name: "unanswered", Description: "Moderators: questions I could not answer and answers marked unhelpful",
+			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
+		})
+	}
 	return cmds
 }
 
@@ -45,9 +53,21 @@ func (b *Bot) registerCommands() {
 		b.log.Error("cannot register slash commands: no application id (set DISCORD_APP_ID)")
 		return
 	}
+	endpoint := discordgo.EndpointApplicationGlobalCommands(appID)
+	if b.opts.GuildID != "" {
+		endpoint = discordgo.EndpointApplicationGuildCommands(appID, b.opts.GuildID)
+	}
+	var payload []commandPayload
+	for _, c := range b.commands() {
+		payload = append(payload, commandPayload{ApplicationCommand: c, DefaultMemberPermissions: c.DefaultMemberPermissions})
+	}
 	ctx, cancel := restCtx()
 	defer cancel()
-	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands(), discordgo.WithContext(ctx))
+	body, err := b.s.RequestWithBucketID("PUT", endpoint, payload, endpoint, discordgo.WithContext(ctx))
+	var cmds []*discordgo.ApplicationCommand
+	if err == nil {
+		err = json.Unmarshal(body, &cmds)
+	}
 	if err != nil {
 		b.log.Error("register slash commands", "error", b.redact(err))
 		return
@@ -59,30 +79,45 @@ func (b *Bot) registerCommands() {
 	b.log.Info("slash commands registered", "count", len(cmds), "scope", scope)
 }
 
+// commandPayload is a command as footbot sends it. discordgo writes default_member_permissions
+// as a string ("32"), as Discord's documentation shows it; Discord's OpenAPI description
+// declares an integer, and Discord accepts both, so footbot sends what the schema says.
+type commandPayload struct {
+	*discordgo.ApplicationCommand
+	DefaultMemberPermissions *int64 `json:"default_member_permissions,omitempty"`
+}
+
 // onInteraction answers an interaction. Its data is read only after checking its type:
 // discordgo's accessors panic on the wrong one.
 func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	var resp *discordgo.InteractionResponse
+	var after func() // work that must wait until the response is sent
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
+		name := i.ApplicationCommandData().Name
+		b.opts.Metrics.Interaction(name)
+		if name == "ask" || name == "faq" {
+			if v := b.flood.admit(userID(i.Interaction), time.Now()); v != allow {
+				// An interaction must be answered; an ephemeral note costs the channel nothing.
+				b.opts.Metrics.FloodLimited()
+				resp = notice(slowDownText)
+				break
+			}
+		}
 		resp = b.command(i.Interaction)
 	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.opts.Metrics.Interaction("autocomplete")
 		resp = b.autocomplete(i.Interaction)
 	case discordgo.InteractionMessageComponent:
-		resp = b.component(i.Interaction)
+		route, _, _ := strings.Cut(i.MessageComponentData().CustomID, "/")
+		b.opts.Metrics.Interaction("component:" + route)
+		resp, after = b.component(i.Interaction)
 	default:
 		return
 	}
-	if resp != nil {
-		b.respond(i.Interaction, resp)
-	}
-}
-
-func (b *Bot) respond(i *discordgo.Interaction, resp *discordgo.InteractionResponse) {
-	ctx, cancel := restCtx()
-	defer cancel()
-	if err := b.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
-		b.log.Error("respond to interaction", "interaction", i.ID, "error", b.redact(err))
+	b.respond(i.Interaction, resp)
+	if after != nil {
+		after()
 	}
 }
 
@@ -99,15 +134,16 @@ func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		}
 		return ""
 	}
+	asker := userID(i)
 	switch data.Name {
 	case "ask":
-		return b.askResponse(str("question"))
+		return b.askResponse(str("question"), asker)
 	case "faq":
 		if a, ok := b.live.Topic(str("topic")); ok {
-			return message(render(a), false)
+			return message(b.render(a, asker), false)
 		}
 		// Not one of the offered choices: treat what was typed as a question.
-		return b.askResponse(str("topic"))
+		return b.askResponse(str("topic"), asker)
 	case "routine":
 		private := false
 		if o := opts["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
@@ -122,16 +158,18 @@ func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		return message(render(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
 	case "reload":
 		return b.reload(i)
+	case "unanswered":
+		return b.unanswered(i)
 	}
 	return notice("I don't know that command. Try /help.")
 }
 
-func (b *Bot) askResponse(question string) *discordgo.InteractionResponse {
-	a, ok := b.answer(context.Background(), "slash", question)
+func (b *Bot) askResponse(question, asker string) *discordgo.InteractionResponse {
+	a, ok := b.answer(context.Background(), "slash", question, asker)
 	if !ok {
 		return notice(sorry)
 	}
-	return message(render(a), false)
+	return message(b.render(a, asker), false)
 }
 
 // sorry is what a person reads when something went wrong on footbot's side.
@@ -197,24 +235,6 @@ func firstSentence(s string) string {
 	return s
 }
 
-// component answers a button press or menu choice. Custom ids are paths: "faq/{entry}" for a
-// topic button, "faq" for the topic menu (the entry is the chosen value).
-func (b *Bot) component(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	data := i.MessageComponentData()
-	route, arg, _ := strings.Cut(data.CustomID, "/")
-	switch route {
-	case "faq":
-		if arg == "" && len(data.Values) > 0 {
-			arg = data.Values[0]
-		}
-		if a, ok := b.live.Topic(arg); ok {
-			return message(render(a), false)
-		}
-		return notice("That topic is no longer in the knowledge base. Try /faq to find another.")
-	}
-	return notice("That button has expired. Ask again, or try /help.")
-}
-
 // reload reloads the knowledge base for a moderator and says what changed, or every problem
 // found; on problems the old knowledge base keeps answering.
 func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
@@ -229,13 +249,23 @@ func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		b.log.Warn("reload rejected", "user", userID(i), "problems", len(invalid.Problems))
 		return notice(problemList(invalid.Problems))
 	case err != nil:
-		b.log.Error("reload failed", "error", err)
 		return notice("Reload failed: " + truncate(err.Error(), 1500) + "\nThe previous knowledge base is still answering.")
 	}
-	base := b.live.Base()
-	b.log.Info("knowledge reloaded by moderator", "user", userID(i), "version", base.Version,
-		"added", len(changes.Added), "changed", len(changes.Changed), "removed", len(changes.Removed))
-	return notice(truncate(describeChanges(base, changes), maxContent))
+	b.log.Info("knowledge reloaded by moderator", "user", userID(i))
+	return notice(truncate(describeChanges(b.live.Base(), changes), maxContent))
+}
+
+// unanswered shows a moderator what to add to the knowledge base.
+func (b *Bot) unanswered(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if !b.isModerator(i.Member) {
+		return notice("Only moderators (Manage Server, Administrator, or a moderator role) can see this report.")
+	}
+	r, err := b.opts.Feedback.Report(10)
+	if err != nil {
+		b.log.Error("feedback report", "error", err)
+		return notice(sorry)
+	}
+	return notice(truncate("```\n"+truncate(r.Text(), maxContent-8)+"\n```", maxContent))
 }
 
 // problemList tells a moderator every problem that fits in one message, as file:line: message.

@@ -17,12 +17,14 @@ import (
 // rewriteTransport sends the requests discordgo addresses to https://discord.com (its endpoints
 // are package variables) to the configured API base instead, so footbot can talk to a
 // Discord-compatible server or a test server without a fork of discordgo.
+// It also counts 429 responses, which discordgo retries silently.
 type rewriteTransport struct {
-	base *url.URL
-	next http.RoundTripper
+	base  *url.URL
+	next  http.RoundTripper
+	on429 func()
 }
 
-func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == "discord.com" && (t.base.Host != "discord.com" || t.base.Scheme != "https") {
 		req = req.Clone(req.Context())
 		req.URL.Scheme = t.base.Scheme
@@ -30,7 +32,11 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.URL.Path = t.base.Path + req.URL.Path
 		req.Host = t.base.Host
 	}
-	return t.next.RoundTrip(req)
+	res, err := t.next.RoundTrip(req)
+	if err == nil && res.StatusCode == http.StatusTooManyRequests && t.on429 != nil {
+		t.on429()
+	}
+	return res, err
 }
 
 // closeCodes remembers the close code of the last close frame the gateway sent. discordgo reads
@@ -39,6 +45,9 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // with a reader that notices close frames, so the bot can stop on fatal codes.
 type closeCodes struct {
 	last atomic.Int64
+	// lost, if set, is called as soon as a gateway connection fails or is closed, before
+	// discordgo notices: health checks then turn unhealthy at once.
+	lost func()
 }
 
 // dialer returns a websocket dialer whose connections report close frames to c.
@@ -96,6 +105,9 @@ type frameWatcher struct {
 func (w *frameWatcher) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
 	w.follow(p[:n])
+	if err != nil && w.codes.lost != nil {
+		w.codes.lost()
+	}
 	return n, err
 }
 
@@ -119,6 +131,9 @@ func (w *frameWatcher) follow(b []byte) {
 				w.code = append(w.code, b[:min(int(k), 2-len(w.code))]...)
 				if len(w.code) == 2 {
 					w.codes.last.Store(int64(binary.BigEndian.Uint16(w.code)))
+					if w.codes.lost != nil {
+						w.codes.lost()
+					}
 				}
 			}
 			w.skip -= k

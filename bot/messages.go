@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -9,6 +10,9 @@ import (
 
 	"github.com/footbot/footbot/knowledge"
 )
+
+// slowDownText is the one note a person gets when they ask faster than the rate allows.
+const slowDownText = "You're asking faster than I can keep up with. Please wait a minute before your next question."
 
 // onMessage answers a message if it is a question for the bot: a DM, a message that mentions
 // the bot, or any message in an ask channel. Everything else, and anything from a bot
@@ -23,23 +27,55 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 	if !b.addressed(m.Message) {
 		return
 	}
-	a, ok := b.answer(context.Background(), "message", m.Content)
-	if !ok {
+	now := time.Now()
+	if b.flood.repeat(m.ChannelID, m.Author.ID, m.Content, now) {
+		return // the same person, the same question, moments ago: it has its answer
+	}
+	switch b.flood.admit(m.Author.ID, now) {
+	case slowDown:
+		b.opts.Metrics.FloodLimited()
+		b.reply(m.Message, &discordgo.MessageSend{Content: slowDownText})
+		return
+	case drop:
+		b.opts.Metrics.FloodLimited()
 		return
 	}
-	r := render(a)
-	b.reply(m.Message, &discordgo.MessageSend{Embeds: r.embeds, Components: r.components})
+	a, ok := b.answer(context.Background(), "message", m.Content, m.Author.ID)
+	if !ok {
+		b.apologizeMessage(m.Message)
+		return
+	}
+	recent := recentAnswer{question: m.Content, askerID: m.Author.ID, at: now}
+	if a.Answered() {
+		recent.entryID = a.Entry.ID
+		if earlier, ok := b.flood.earlier(m.ChannelID, m.Author.ID, a.Entry.ID, now); ok && m.GuildID != "" {
+			link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", m.GuildID, m.ChannelID, earlier)
+			b.reply(m.Message, &discordgo.MessageSend{Content: fmt.Sprintf("I answered this a moment ago: **%s** → %s", truncate(a.Entry.Title, 200), link)})
+			b.flood.remember(m.ChannelID, recent)
+			return
+		}
+	}
+	r := b.render(a, m.Author.ID)
+	sent := b.reply(m.Message, &discordgo.MessageSend{Embeds: r.embeds, Components: r.components})
+	if sent != nil {
+		recent.messageID = sent.ID
+	}
+	b.flood.remember(m.ChannelID, recent)
 }
 
-// reply sends msg as a Discord reply to m, pinging no one.
-func (b *Bot) reply(m *discordgo.Message, msg *discordgo.MessageSend) {
+// reply sends msg as a Discord reply to m, pinging no one. It returns the message sent, or nil
+// (the failure is logged).
+func (b *Bot) reply(m *discordgo.Message, msg *discordgo.MessageSend) *discordgo.Message {
 	msg.AllowedMentions = noPings()
 	msg.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: boolPtr(false)}
 	ctx, cancel := restCtx()
 	defer cancel()
-	if _, err := b.s.ChannelMessageSendComplex(m.ChannelID, msg, discordgo.WithContext(ctx)); err != nil {
+	sent, err := b.s.ChannelMessageSendComplex(m.ChannelID, msg, discordgo.WithContext(ctx))
+	if err != nil {
 		b.log.Error("send reply", "channel", m.ChannelID, "error", b.redact(err))
+		return nil
 	}
+	return sent
 }
 
 func (b *Bot) apologizeMessage(m *discordgo.Message) {
@@ -58,17 +94,19 @@ func (b *Bot) addressed(m *discordgo.Message) bool {
 	return slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == self })
 }
 
-// answer asks the knowledge base and logs the outcome. ok is false if there was no answer
-// to give (the search failed; it is logged).
-func (b *Bot) answer(ctx context.Context, source, question string) (knowledge.Answer, bool) {
+// answer asks the knowledge base, then logs, counts and (if declined) records the question
+// for moderators. ok is false if there was no answer to give (the failure is logged).
+func (b *Bot) answer(ctx context.Context, source, question, userID string) (knowledge.Answer, bool) {
 	start := time.Now()
 	a, err := b.live.Answer(ctx, question)
+	took := time.Since(start)
 	if err != nil {
 		b.log.Error("answer question", "source", source, "error", err)
 		return a, false
 	}
+	b.opts.Metrics.Question(string(a.Outcome), a.Safety, a.Emergency, took)
 	attrs := []any{"source", source, "outcome", a.Outcome, "score", a.Score, "confidence", a.Confidence,
-		"safety", a.Safety, "emergency", a.Emergency, "latency", time.Since(start)}
+		"safety", a.Safety, "emergency", a.Emergency, "latency", took}
 	if a.Entry != nil {
 		attrs = append(attrs, "entry", a.Entry.ID)
 	}
@@ -76,6 +114,11 @@ func (b *Bot) answer(ctx context.Context, source, question string) (knowledge.An
 		attrs = append(attrs, "question", a.Question)
 	}
 	b.log.Info("question", attrs...)
+	if a.Outcome == knowledge.Declined && b.opts.Feedback != nil {
+		if err := b.opts.Feedback.AddDeclined(a.Question, userID, start); err != nil {
+			b.log.Error("record declined question", "error", err)
+		}
+	}
 	return a, true
 }
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -149,4 +150,40 @@ func truncate(s string, n int) string {
 // pings.)
 func noPings() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// dismissWindow is how long after an answer its asker (or a moderator) may dismiss it.
+const dismissWindow = 5 * time.Minute
+
+// render renders an answer with the controls under it: feedback buttons when feedback is kept,
+// and a button with which the asker may dismiss the answer for a few minutes.
+func (b *Bot) render(a knowledge.Answer, askerID string) reply {
+	r := render(a)
+	if a.Outcome == knowledge.Greeting {
+		return r
+	}
+	var row discordgo.ActionsRow
+	if a.Answered() && b.opts.Feedback != nil {
+		row.Components = append(row.Components,
+			discordgo.Button{Label: "Helpful", Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: voteID(a.Entry.ID, true)},
+			discordgo.Button{Label: "Not helpful", Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: voteID(a.Entry.ID, false)},
+		)
+	}
+	if askerID != "" {
+		row.Components = append(row.Components, discordgo.Button{
+			Label: "Dismiss", Emoji: &discordgo.ComponentEmoji{Name: "🗑️"}, Style: discordgo.DangerButton,
+			CustomID: fmt.Sprintf("del/%s/%d", askerID, time.Now().Unix()),
+		})
+	}
+	if len(row.Components) > 0 {
+		r.components = append(r.components, row)
+	}
+	return r
+}
+
+func voteID(entryID string, helpful bool) string {
+	if helpful {
+		return "vote/" + entryID + "/up"
+	}
+	return "vote/" + entryID + "/down"
 }

@@ -53,12 +53,6 @@ func SnowflakeTime(id string) (time.Time, error) {
 	return time.UnixMilli(int64(n>>22) + discordEpoch).UTC(), nil
 }
 
-// isSnowflake reports whether s looks like a snowflake: a decimal number that fits 64 bits.
-func isSnowflake(s string) bool {
-	_, err := strconv.ParseUint(s, 10, 64)
-	return err == nil && s != "" && s[0] != '+'
-}
-
 // snowflakeBits returns the numeric value of a snowflake, or 0 if it is not one.
 func snowflakeBits(id string) uint64 {
 	n, _ := strconv.ParseUint(id, 10, 64)

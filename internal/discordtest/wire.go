@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -258,4 +259,14 @@ func (s *Server) applicationObject() map[string]any {
 		"integration_types_config":          map[string]any{"0": map[string]any{}},
 		"role_connections_verification_url": nil,
 	}
+}
+
+// decodeInto converts a JSON value built by the server into a Go value, such as a discordgo type
+// for a test to read.
+func decodeInto(v any, out any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, out)
 }

@@ -1,0 +1,159 @@
+package bot
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Flood control windows.
+const (
+	// repeatWindow: the same person posting the same question again in a channel within this
+	// time (a double send, an impatient repost) gets no second answer.
+	repeatWindow = 30 * time.Second
+	// pointWindow: when someone else asks what was just answered in the channel, within this
+	// time the bot points to its earlier answer instead of posting it again.
+	pointWindow = time.Minute
+	// limiterIdle: a person's rate limiter is forgotten after this long without questions, so
+	// the map stays as small as the set of recent askers.
+	limiterIdle = 10 * time.Minute
+	// maxRecentPerChannel bounds the answers remembered per channel.
+	maxRecentPerChannel = 20
+)
+
+// flood decides which questions deserve an answer: it keeps a token bucket per asker and the
+// recent answers per channel. It is safe for concurrent use, and its memory is bounded by the
+// number of people and channels active in the last few minutes.
+type flood struct {
+	perMinute int
+	burst     int
+
+	mu        sync.Mutex
+	users     map[string]*asker
+	channels  map[string][]recentAnswer
+	lastSweep time.Time
+}
+
+type asker struct {
+	limiter *rate.Limiter
+	seen    time.Time
+	warned  bool // told once that they are going too fast; silent until allowed again
+}
+
+type recentAnswer struct {
+	question  string // normalized
+	entryID   string
+	askerID   string
+	messageID string
+	at        time.Time
+}
+
+func newFlood(perMinute, burst int) *flood {
+	return &flood{
+		perMinute: max(perMinute, 1), burst: max(burst, 1),
+		users: map[string]*asker{}, channels: map[string][]recentAnswer{},
+	}
+}
+
+// verdict is what to do with a question.
+type verdict int
+
+const (
+	allow    verdict = iota
+	slowDown         // over the rate: say so once
+	drop             // over the rate and already told, or a repeat: stay silent
+)
+
+// admit charges one question to userID's bucket.
+func (f *flood) admit(userID string, now time.Time) verdict {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweep(now)
+	a := f.users[userID]
+	if a == nil {
+		a = &asker{limiter: rate.NewLimiter(rate.Limit(float64(f.perMinute)/60), f.burst)}
+		f.users[userID] = a
+	}
+	a.seen = now
+	if a.limiter.AllowN(now, 1) {
+		a.warned = false
+		return allow
+	}
+	if a.warned {
+		return drop
+	}
+	a.warned = true
+	return slowDown
+}
+
+// repeat reports whether userID already asked this question in the channel just now.
+func (f *flood) repeat(channelID, userID, question string, now time.Time) bool {
+	q := normalizeQuestion(question)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.channels[channelID] {
+		if r.askerID == userID && r.question == q && now.Sub(r.at) < repeatWindow {
+			return true
+		}
+	}
+	return false
+}
+
+// earlier returns the message that answered entryID in the channel within pointWindow for
+// someone else, if any.
+func (f *flood) earlier(channelID, userID, entryID string, now time.Time) (messageID string, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	recent := f.channels[channelID]
+	for i := len(recent) - 1; i >= 0; i-- {
+		r := recent[i]
+		if r.entryID == entryID && r.askerID != userID && r.messageID != "" && now.Sub(r.at) < pointWindow {
+			return r.messageID, true
+		}
+	}
+	return "", false
+}
+
+// remember records an answer given in a channel.
+func (f *flood) remember(channelID string, r recentAnswer) {
+	r.question = normalizeQuestion(r.question)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	recent := append(f.channels[channelID], r)
+	if len(recent) > maxRecentPerChannel {
+		recent = recent[len(recent)-maxRecentPerChannel:]
+	}
+	f.channels[channelID] = recent
+}
+
+// sweep forgets idle askers and old answers, at most once a minute.
+func (f *flood) sweep(now time.Time) {
+	if now.Sub(f.lastSweep) < time.Minute {
+		return
+	}
+	f.lastSweep = now
+	for id, a := range f.users {
+		if now.Sub(a.seen) > limiterIdle {
+			delete(f.users, id)
+		}
+	}
+	for ch, recent := range f.channels {
+		kept := recent[:0]
+		for _, r := range recent {
+			if now.Sub(r.at) < max(pointWindow, repeatWindow) {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) == 0 {
+			delete(f.channels, ch)
+		} else {
+			f.channels[ch] = kept
+		}
+	}
+}
+
+func normalizeQuestion(q string) string {
+	return strings.Join(strings.Fields(strings.ToLower(q)), " ")
+}

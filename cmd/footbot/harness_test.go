@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/internal/discordtest"
+)
+
+// The end-to-end tests start footbot exactly as "footbot run" does (Main), against the loopback
+// Discord in internal/discordtest, with the real discordgo client and the real bleve index.
+
+const testToken = "MTEx.footbot-test-token.s3cr3t"
+
+// testGuild is discordtest's default guild plus a role without permissions, for MOD_ROLE_IDS.
+func testGuild() discordtest.Guild {
+	g := discordtest.DefaultGuild()
+	g.Roles = append(g.Roles, discordtest.Role{Name: "Helper", Position: 1})
+	g.Members = append(g.Members, discordtest.Member{User: discordtest.User{Username: "dave"}, RoleIDs: []string{"Helper"}})
+	return g
+}
+
+// world is one test's Discord and bot.
+type world struct {
+	t      *testing.T
+	srv    *discordtest.Server
+	main   *Main
+	logs   *syncBuffer
+	done   chan error
+	cancel context.CancelFunc
+	cfg    config.Config
+	guild  discordtest.Guild
+}
+
+// syncBuffer is a bytes.Buffer safe for the bot's concurrent log writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newServer(t *testing.T) *discordtest.Server {
+	return discordtest.New(t, discordtest.Options{Token: testToken, Guilds: []discordtest.Guild{testGuild()}})
+}
+
+// start runs footbot against srv with a configuration adjusted by tweak, and waits until its
+// slash commands are registered.
+func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *world {
+	t.Helper()
+	g := srv.Config().Guilds[0]
+	cfg := config.Default()
+	cfg.Token = testToken
+	cfg.APIBase = srv.URL()
+	cfg.GuildID = g.ID
+	cfg.DataDir = t.TempDir()
+	cfg.LogLevel = -4 // debug: the token must stay out of every line, even these
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	w := &world{t: t, srv: srv, logs: &syncBuffer{}, done: make(chan error, 1), cfg: cfg, guild: g}
+	w.main = &Main{Config: cfg, Stderr: w.logs}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	go func() { w.done <- w.main.Run(ctx) }()
+	t.Cleanup(func() {
+		w.stop()
+		w.main.Close()
+		if strings.Contains(w.logs.String(), testToken) {
+			t.Errorf("the token appears in the logs")
+		}
+		if errs := srv.SchemaErrors(); len(errs) > 0 {
+			t.Errorf("the bot sent requests Discord's OpenAPI schema rejects:\n%s", strings.Join(errs, "\n"))
+		}
+		if t.Failed() {
+			t.Logf("footbot logs:\n%s", w.logs.String())
+		}
+	})
+	ctxWait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelWait()
+	if _, err := srv.WaitRequest(ctxWait, discordtest.RouteIs("PUT", "/applications/{app}/guilds/{guild}/commands")); err != nil {
+		t.Fatalf("commands not registered: %v\n%s", err, w.logs.String())
+	}
+	return w
+}
+
+// stop ends Run (as SIGTERM does) and returns its error; later calls return nil.
+func (w *world) stop() error {
+	if w.cancel == nil {
+		return nil
+	}
+	w.cancel()
+	w.cancel = nil
+	select {
+	case err := <-w.done:
+		return err
+	case <-time.After(10 * time.Second):
+		w.t.Fatal("footbot did not stop within 10 s")
+		return nil
+	}
+}
+
+func (w *world) channel(name string) string {
+	c, ok := w.guild.Channel(name)
+	if !ok {
+		w.t.Fatalf("no channel %q", name)
+	}
+	return c.ID
+}
+
+func (w *world) member(name string) string {
+	m, ok := w.guild.Member(name)
+	if !ok {
+		w.t.Fatalf("no member %q", name)
+	}
+	return m.User.ID
+}
+
+func (w *world) botID() string { return w.srv.Config().BotUserID }
+
+func timeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// ask posts a message as a member and returns it.
+func (w *world) say(user, channel, content string) *discordgo.Message {
+	w.t.Helper()
+	m, err := w.srv.SendUserMessage(discordtest.UserMessage{AuthorID: w.member(user), ChannelID: channel, Content: content})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return m
+}
+
+// replyTo waits for the bot's reply to a message.
+func (w *world) replyTo(m *discordgo.Message) *discordgo.Message {
+	w.t.Helper()
+	r, err := w.srv.WaitMessage(timeout(w.t), func(r *discordgo.Message) bool {
+		return r.Author != nil && r.Author.ID == w.botID() && r.MessageReference != nil && r.MessageReference.MessageID == m.ID
+	})
+	if err != nil {
+		w.t.Fatalf("no reply to %q: %v", m.Content, err)
+	}
+	return r
+}
+
+// noReplyTo checks that no bot reply to m exists (call it after a later message was answered:
+// the bot handles messages in order of arrival, so an answer to m would be there by then).
+func (w *world) noReplyTo(m *discordgo.Message) {
+	w.t.Helper()
+	for _, r := range w.srv.BotMessages() {
+		if r.MessageReference != nil && r.MessageReference.MessageID == m.ID {
+			w.t.Errorf("the bot replied to %q, which it should have ignored", m.Content)
+		}
+	}
+}
+
+// command runs a slash command as a member and returns the callback.
+func (w *world) command(user, name string, opts ...discordtest.CommandOption) discordtest.Callback {
+	w.t.Helper()
+	in, err := w.srv.SendCommand(discordtest.CommandInvocation{Name: name, Options: opts, UserID: w.member(user), ChannelID: w.channel("general")})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return w.callback(in.ID)
+}
+
+func (w *world) callback(id string) discordtest.Callback {
+	w.t.Helper()
+	got, err := w.srv.WaitCallback(timeout(w.t), id)
+	if err != nil || got.Callback == nil {
+		w.t.Fatalf("no callback for interaction %s: %v", id, err)
+	}
+	return *got.Callback
+}
+
+// response is a callback's data, decoded.
+type response struct {
+	discordgo.Message // content, embeds, components, flags
+	Choices           []*discordgo.ApplicationCommandOptionChoice
+	AllowedMentions   *discordgo.MessageAllowedMentions
+}
+
+// data decodes a callback's data.
+func data(t *testing.T, c discordtest.Callback) response {
+	t.Helper()
+	var r response
+	if len(c.Data) == 0 {
+		return r
+	}
+	// discordgo.Message decodes components (an interface) itself; the rest is decoded apart.
+	var extra struct {
+		Choices         []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+		AllowedMentions *discordgo.MessageAllowedMentions           `json:"allowed_mentions"`
+	}
+	if err := json.Unmarshal(c.Data, &r.Message); err != nil {
+		t.Fatalf("decode callback data: %v", err)
+	}
+	if err := json.Unmarshal(c.Data, &extra); err != nil {
+		t.Fatalf("decode callback data: %v", err)
+	}
+	r.Choices, r.AllowedMentions = extra.Choices, extra.AllowedMentions
+	return r
+}
+
+// copyKnowledge copies the shipped knowledge files into a folder the test may edit.
+func copyKnowledge(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../knowledge/kb/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no knowledge files found")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// editFile replaces old by new in a file, failing if old is not there.
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s does not contain %q", path, old)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eventually retries check until it returns nil or 10 s pass.
+func eventually(t *testing.T, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+var errNotYet = errors.New("not yet")

@@ -1,0 +1,332 @@
+// Package feedback keeps what moderators need to improve the knowledge base: the questions the
+// bot declined and the answers people marked unhelpful. It survives restarts (bbolt file in the
+// data folder) and stores no user ids: askers and voters are kept only as salted hashes, enough
+// to count distinct people and to ignore a second vote.
+package feedback
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketMeta     = []byte("meta")
+	bucketDeclined = []byte("declined")
+	bucketVotes    = []byte("votes")
+	bucketVoters   = []byte("voters")
+	keySalt        = []byte("salt")
+)
+
+// Bounds that keep the file small however long the bot runs.
+const (
+	maxQuestionKey  = 200                 // characters of a question used to group repeats
+	maxAskersKept   = 500                 // distinct asker hashes kept per question; counting stops there
+	voterMemory     = 30 * 24 * time.Hour // how long a vote is remembered to ignore repeats
+	maxDeclinedKept = 5000                // questions kept; the least asked are dropped past this
+)
+
+// Store is the feedback database. It is safe for concurrent use, and several processes (the
+// bot's shards, "footbot report") may use the same folder: the file is opened for each
+// operation and bbolt's file lock orders them. Writes are rare (a declined question, a vote),
+// so the milliseconds an open costs do not matter, and nobody is locked out for long.
+type Store struct {
+	path string
+	mu   sync.Mutex // one operation at a time from this process
+	salt []byte
+}
+
+// lockWait is how long an operation waits for another process's operation on the same file.
+const lockWait = 2 * time.Second
+
+// Open opens (or creates) the store in dir.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder %s: %w", dir, err)
+	}
+	s := &Store{path: filepath.Join(dir, "feedback.db")}
+	err := s.update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if salt := meta.Get(keySalt); salt != nil {
+			s.salt = bytes.Clone(salt)
+			return nil
+		}
+		s.salt = make([]byte, 32)
+		if _, err := rand.Read(s.salt); err != nil {
+			return err
+		}
+		return meta.Put(keySalt, s.salt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the store. The file is only open during operations, so there is nothing to
+// flush; Close exists so callers treat the store like any other resource.
+func (s *Store) Close() error { return nil }
+
+func (s *Store) update(fn func(*bolt.Tx) error) error { return s.with(false, fn) }
+func (s *Store) view(fn func(*bolt.Tx) error) error   { return s.with(true, fn) }
+
+func (s *Store) with(readOnly bool, fn func(*bolt.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if readOnly {
+		if _, err := os.Stat(s.path); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("open %s: no feedback recorded yet (is DATA_DIR right?)", s.path)
+		}
+	}
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: readOnly})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return fmt.Errorf("open %s: still locked by another process after %s", s.path, lockWait)
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	if readOnly {
+		err = db.View(fn)
+	} else {
+		err = db.Update(fn)
+	}
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close %s: %w", s.path, cerr)
+	}
+	return err
+}
+
+func (s *Store) hash(parts ...string) string {
+	m := hmac.New(sha256.New, s.salt)
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// Declined is a question the bot did not answer, grouped with its repeats.
+type Declined struct {
+	Question string    `json:"question"` // as first asked
+	Count    int       `json:"count"`
+	Askers   int       `json:"askers"` // distinct people, up to maxAskersKept
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+	Hashes   []string  `json:"hashes,omitempty"`
+}
+
+// Votes counts the feedback on one entry.
+type Votes struct {
+	EntryID    string    `json:"entry"`
+	Helpful    int       `json:"helpful"`
+	NotHelpful int       `json:"not_helpful"`
+	Last       time.Time `json:"last"`
+}
+
+// normalize groups repeats of a question: case, spacing and trailing punctuation do not matter.
+func normalize(q string) string {
+	q = strings.Join(strings.Fields(strings.ToLower(q)), " ")
+	q = strings.TrimRight(q, "?!. ")
+	if utf8.RuneCountInString(q) > maxQuestionKey {
+		q = string([]rune(q)[:maxQuestionKey])
+	}
+	return q
+}
+
+// AddDeclined records a declined question asked by userID.
+func (s *Store) AddDeclined(question, userID string, at time.Time) error {
+	key := normalize(question)
+	if key == "" {
+		return nil
+	}
+	asker := s.hash("asker", userID)
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDeclined)
+		var d Declined
+		if raw := b.Get([]byte(key)); raw != nil {
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("decode declined %q: %w", key, err)
+			}
+		} else {
+			d = Declined{Question: question, First: at}
+			if b.Stats().KeyN >= maxDeclinedKept {
+				if err := dropLeastAsked(b); err != nil {
+					return err
+				}
+			}
+		}
+		d.Count++
+		d.Last = at
+		if !slices.Contains(d.Hashes, asker) && len(d.Hashes) < maxAskersKept {
+			d.Hashes = append(d.Hashes, asker)
+		}
+		d.Askers = len(d.Hashes)
+		return putJSON(b, key, d)
+	})
+}
+
+// dropLeastAsked makes room by removing the least asked, oldest question.
+func dropLeastAsked(b *bolt.Bucket) error {
+	var victim []byte
+	var worst Declined
+	err := b.ForEach(func(k, v []byte) error {
+		var d Declined
+		if json.Unmarshal(v, &d) != nil {
+			victim = bytes.Clone(k)
+			return nil
+		}
+		if victim == nil || d.Count < worst.Count || (d.Count == worst.Count && d.Last.Before(worst.Last)) {
+			victim, worst = bytes.Clone(k), d
+		}
+		return nil
+	})
+	if err != nil || victim == nil {
+		return err
+	}
+	return b.Delete(victim)
+}
+
+// AddVote records that userID found the answer answerID (a message) helpful or not, for
+// entryID. A person's second vote on the same answer is ignored: counted reports whether this
+// one counted.
+func (s *Store) AddVote(answerID, entryID, userID string, helpful bool, at time.Time) (counted bool, err error) {
+	voter := []byte(s.hash("vote", answerID, userID))
+	err = s.update(func(tx *bolt.Tx) error {
+		voters := tx.Bucket(bucketVoters)
+		if voters.Get(voter) != nil {
+			return nil
+		}
+		stamp, _ := at.MarshalBinary()
+		if err := voters.Put(voter, stamp); err != nil {
+			return err
+		}
+		if err := forgetOldVoters(voters, at); err != nil {
+			return err
+		}
+		b := tx.Bucket(bucketVotes)
+		v := Votes{EntryID: entryID}
+		if raw := b.Get([]byte(entryID)); raw != nil {
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("decode votes %q: %w", entryID, err)
+			}
+		}
+		if helpful {
+			v.Helpful++
+		} else {
+			v.NotHelpful++
+		}
+		v.Last = at
+		counted = true
+		return putJSON(b, entryID, v)
+	})
+	return counted, err
+}
+
+// forgetOldVoters drops remembered votes older than voterMemory, a few at a time so that no
+// single vote pays for a large clean-up.
+func forgetOldVoters(b *bolt.Bucket, now time.Time) error {
+	c := b.Cursor()
+	dropped := 0
+	for k, v := c.First(); k != nil && dropped < 10; k, v = c.Next() {
+		var t time.Time
+		if t.UnmarshalBinary(v) != nil || now.Sub(t) > voterMemory {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			dropped++
+		}
+	}
+	return nil
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(key), raw)
+}
+
+// Report is what moderators read to improve the knowledge base.
+type Report struct {
+	Declined   []Declined // most asked first
+	NotHelpful []Votes    // most "not helpful" first; only entries with any
+}
+
+// Report returns the n most asked declined questions and the n entries most often marked not
+// helpful.
+func (s *Store) Report(n int) (Report, error) {
+	var r Report
+	err := s.view(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketDeclined).ForEach(func(k, v []byte) error {
+			var d Declined
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("decode declined %q: %w", k, err)
+			}
+			d.Hashes = nil
+			r.Declined = append(r.Declined, d)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketVotes).ForEach(func(k, v []byte) error {
+			var vs Votes
+			if err := json.Unmarshal(v, &vs); err != nil {
+				return fmt.Errorf("decode votes %q: %w", k, err)
+			}
+			if vs.NotHelpful > 0 {
+				r.NotHelpful = append(r.NotHelpful, vs)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	slices.SortFunc(r.Declined, func(a, b Declined) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), b.Last.Compare(a.Last))
+	})
+	slices.SortFunc(r.NotHelpful, func(a, b Votes) int {
+		return cmp.Or(cmp.Compare(b.NotHelpful, a.NotHelpful), cmp.Compare(a.Helpful, b.Helpful))
+	})
+	r.Declined = r.Declined[:min(n, len(r.Declined))]
+	r.NotHelpful = r.NotHelpful[:min(n, len(r.NotHelpful))]
+	return r, nil
+}
+
+// Text renders the report for a terminal or a Discord message.
+func (r Report) Text() string {
+	var sb strings.Builder
+	sb.WriteString("Most asked questions the bot could not answer:\n")
+	if len(r.Declined) == 0 {
+		sb.WriteString("  (none yet)\n")
+	}
+	for _, d := range r.Declined {
+		fmt.Fprintf(&sb, "  %3d× (%d people, last %s)  %s\n", d.Count, d.Askers, d.Last.Format("2006-01-02"), d.Question)
+	}
+	sb.WriteString("\nEntries marked not helpful:\n")
+	if len(r.NotHelpful) == 0 {
+		sb.WriteString("  (none yet)\n")
+	}
+	for _, v := range r.NotHelpful {
+		fmt.Fprintf(&sb, "  %3d not helpful, %d helpful (last %s)  %s\n", v.NotHelpful, v.Helpful, v.Last.Format("2006-01-02"), v.EntryID)
+	}
+	return sb.String()
+}
