@@ -32,7 +32,7 @@ type flood struct {
 
 	mu        sync.Mutex
 	users     map[string]*asker
-	channels  map[string][]recentAnswer
+	channels  map[string][]*recentAnswer
 	lastSweep time.Time
 }
 
@@ -53,7 +53,7 @@ type recentAnswer struct {
 func newFlood(perMinute, burst int) *flood {
 	return &flood{
 		perMinute: max(perMinute, 1), burst: max(burst, 1),
-		users: map[string]*asker{}, channels: map[string][]recentAnswer{},
+		users: map[string]*asker{}, channels: map[string][]*recentAnswer{},
 	}
 }
 
@@ -88,17 +88,32 @@ func (f *flood) admit(userID string, now time.Time) verdict {
 	return slowDown
 }
 
-// repeat reports whether userID already asked this question in the channel just now.
-func (f *flood) repeat(channelID, userID, question string, now time.Time) bool {
+// claim records that userID asks question in a channel, unless they asked the same just now:
+// then ok is false and the question gets no second answer. Checking and recording happen
+// together, so two copies of a message arriving at once are answered once.
+func (f *flood) claim(channelID, userID, question string, now time.Time) (r *recentAnswer, ok bool) {
 	q := normalizeQuestion(question)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.channels[channelID] {
 		if r.askerID == userID && r.question == q && now.Sub(r.at) < repeatWindow {
-			return true
+			return nil, false
 		}
 	}
-	return false
+	r = &recentAnswer{question: q, askerID: userID, at: now}
+	recent := append(f.channels[channelID], r)
+	if len(recent) > maxRecentPerChannel {
+		recent = recent[len(recent)-maxRecentPerChannel:]
+	}
+	f.channels[channelID] = recent
+	return r, true
+}
+
+// settle records what a claimed question was answered with, and where.
+func (f *flood) settle(r *recentAnswer, entryID, messageID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.entryID, r.messageID = entryID, messageID
 }
 
 // earlier returns the message that answered entryID in the channel within pointWindow for
@@ -114,18 +129,6 @@ func (f *flood) earlier(channelID, userID, entryID string, now time.Time) (messa
 		}
 	}
 	return "", false
-}
-
-// remember records an answer given in a channel.
-func (f *flood) remember(channelID string, r recentAnswer) {
-	r.question = normalizeQuestion(r.question)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	recent := append(f.channels[channelID], r)
-	if len(recent) > maxRecentPerChannel {
-		recent = recent[len(recent)-maxRecentPerChannel:]
-	}
-	f.channels[channelID] = recent
 }
 
 // sweep forgets idle askers and old answers, at most once a minute.

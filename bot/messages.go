@@ -28,7 +28,8 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 		return
 	}
 	now := time.Now()
-	if b.flood.repeat(m.ChannelID, m.Author.ID, m.Content, now) {
+	recent, fresh := b.flood.claim(m.ChannelID, m.Author.ID, m.Content, now)
+	if !fresh {
 		return // the same person, the same question, moments ago: it has its answer
 	}
 	switch b.flood.admit(m.Author.ID, now) {
@@ -45,22 +46,19 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 		b.apologizeMessage(m.Message)
 		return
 	}
-	recent := recentAnswer{question: m.Content, askerID: m.Author.ID, at: now}
+	entryID := ""
 	if a.Answered() {
-		recent.entryID = a.Entry.ID
-		if earlier, ok := b.flood.earlier(m.ChannelID, m.Author.ID, a.Entry.ID, now); ok && m.GuildID != "" {
+		entryID = a.Entry.ID
+		if earlier, ok := b.flood.earlier(m.ChannelID, m.Author.ID, entryID, now); ok && m.GuildID != "" {
 			link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", m.GuildID, m.ChannelID, earlier)
 			b.reply(m.Message, &discordgo.MessageSend{Content: fmt.Sprintf("I answered this a moment ago: **%s** → %s", truncate(a.Entry.Title, 200), link)})
-			b.flood.remember(m.ChannelID, recent)
 			return
 		}
 	}
 	r := b.render(a, m.Author.ID)
-	sent := b.reply(m.Message, &discordgo.MessageSend{Embeds: r.embeds, Components: r.components})
-	if sent != nil {
-		recent.messageID = sent.ID
+	if sent := b.reply(m.Message, &discordgo.MessageSend{Embeds: r.embeds, Components: r.components}); sent != nil {
+		b.flood.settle(recent, entryID, sent.ID)
 	}
-	b.flood.remember(m.ChannelID, recent)
 }
 
 // reply sends msg as a Discord reply to m, pinging no one. It returns the message sent, or nil

@@ -67,12 +67,12 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		Disclaimer:      ix.base.Disclaimer,
 	}
 	words := wordsOf(q)
-	a.Safety = matchesAny(words, ix.base.Safety.Triggers)
-	a.Emergency = matchesAny(words, ix.base.Emergency.Triggers)
+	a.Safety = matchesAny(words, ix.safety)
+	a.Emergency = matchesAny(words, ix.emergency)
 
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
-	text := ix.vocab.correct(q)
-	terms := ix.vocab.meaningful(ix.analyze(text))
+	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
+	terms := ix.vocab.meaningful(aq.english)
 	if len(terms) == 0 {
 		if a.Safety || a.Emergency {
 			a.Outcome = Declined // "diabetes?" is not a greeting, even if it says little else
@@ -80,7 +80,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		}
 		return a, nil
 	}
-	hits, err := ix.search(ctx, text, candidates)
+	hits, err := ix.search(ctx, aq, candidates)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -90,7 +90,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		variants[i] = ix.vocab.variants(t)
 	}
 	ranked := ix.rank(hits, variants)
-	if a.Safety && matchesAny(words, permissionPhrases) && ix.vocab.asksAboutMassage(variants) {
+	if a.Safety && matchesAny(words, permissionTriggers) && ix.vocab.asksAboutMassage(variants) {
 		ranked = safetyFirst(ranked)
 	}
 	if len(ranked) > 0 {
@@ -145,13 +145,9 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 // diabetes, can I ...", "is it safe with DVT") and a mention of massage (not "can I put a
 // plaster on a cut") they make the question a safety question, whatever benefit it also
 // mentions.
-var permissionPhrases = strings.Fields(`safe safely unsafe ok okay allowed dangerous danger risk*
-harm* careful still`)
-
-func init() {
-	permissionPhrases = append(permissionPhrases, "can i", "can we", "can you", "should i",
-		"could i", "may i", "is it bad", "bad idea", "fine to", "alright")
-}
+var permissionTriggers = compileTriggers(append(strings.Fields(`safe safely unsafe ok okay
+allowed dangerous danger risk* harm* careful still`), "can i", "can we", "can you", "should i",
+	"could i", "may i", "is it bad", "bad idea", "fine to", "alright"))
 
 // safetyFirst moves the best safety entry among the hits to the front and gives it at least the
 // confidence threshold: for a question that names a risk and asks whether massage is all right,
@@ -219,19 +215,31 @@ func wordsOf(s string) []string {
 	})
 }
 
+// trigger is a trigger phrase split into words, once, when the index is built: splitting every
+// phrase again for every question cost more than the rest of Answer's own work.
+type trigger struct {
+	words  []string
+	prefix bool // the last word matches any word starting with it
+}
+
+func compileTriggers(phrases []string) []trigger {
+	out := make([]trigger, 0, len(phrases))
+	for _, p := range phrases {
+		if tw := wordsOf(strings.TrimSuffix(p, "*")); len(tw) > 0 {
+			out = append(out, trigger{words: tw, prefix: strings.HasSuffix(p, "*")})
+		}
+	}
+	return out
+}
+
 // matchesAny reports whether any trigger phrase occurs in words. A trailing '*' on a trigger's
 // last word matches any word starting with it; words of six letters or more also match with one
 // typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
 // notice.
-func matchesAny(words []string, triggers []string) bool {
+func matchesAny(words []string, triggers []trigger) bool {
 	for _, trig := range triggers {
-		tw := wordsOf(strings.TrimSuffix(trig, "*"))
-		prefix := strings.HasSuffix(trig, "*")
-		if len(tw) == 0 {
-			continue
-		}
-		for i := 0; i+len(tw) <= len(words); i++ {
-			if phraseAt(words[i:i+len(tw)], tw, prefix) {
+		for i := 0; i+len(trig.words) <= len(words); i++ {
+			if phraseAt(words[i:i+len(trig.words)], trig.words, trig.prefix) {
 				return true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,12 +17,19 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Field boosts: what people ask (titles and alternate questions) says most about an entry,
 // keywords somewhat less, and the answer text only a little, since answers mention many topics
 // in passing.
+//
+// Titles and questions stay two fields, though they share boost and analyzer: merged, an entry
+// with many alternate questions has a long field that BM25 scores down, and a title that says
+// exactly what was asked ("Who should avoid foot massage?") no longer stands out; that cost more
+// answers than the fourth field's term searches cost time.
 //
 // Titles and questions keep their small words ("who should not", "how long"): in a question they
 // carry the meaning, and they are matched against phrasings of the same kind.
@@ -30,11 +38,18 @@ var fieldBoosts = []struct {
 	boost    float64
 	analyzer string
 }{
-	{"title", 3, phrasingAnalyzer},
-	{"questions", 3, phrasingAnalyzer},
-	{"keywords", 2, en.AnalyzerName},
-	{"answer", 1, en.AnalyzerName},
+	{titleField, 3, phrasingAnalyzer},
+	{questionsField, 3, phrasingAnalyzer},
+	{keywordsField, 2, en.AnalyzerName},
+	{answerField, 1, en.AnalyzerName},
 }
+
+const (
+	titleField     = "title"
+	questionsField = "questions"
+	keywordsField  = "keywords"
+	answerField    = "answer"
+)
 
 // phrasingAnalyzer is bleve's English analyzer without its stop-word filter.
 const phrasingAnalyzer = "en_phrasing"
@@ -55,8 +70,11 @@ var ErrClosed = errors.New("knowledge index closed")
 type Index struct {
 	base     *Base
 	bleve    bleve.Index
-	analyzer analysis.Analyzer
+	analyzer *analysis.DefaultAnalyzer // bleve's English analyzer, whose steps analyzeQuestion runs
 	vocab    *vocabulary
+
+	safety, emergency []trigger              // the base's trigger phrases, split into words once
+	presearch         map[string]interface{} // read-only; see readIndex
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -75,6 +93,10 @@ func NewIndex(b *Base) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
+	}
+	analyzer, ok := m.AnalyzerNamed(en.AnalyzerName).(*analysis.DefaultAnalyzer)
+	if !ok || len(analyzer.TokenFilters) != 4 {
+		return nil, fmt.Errorf("bleve's %q analyzer is not tokenizer, possessive, lowercase, stop, stemmer", en.AnalyzerName)
 	}
 	// scorch with an empty path keeps everything in memory; it is the index type that supports
 	// synonym sources.
@@ -109,9 +131,124 @@ func NewIndex(b *Base) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index entries: %w", err)
 	}
-	ix := &Index{base: b, bleve: idx, analyzer: m.AnalyzerNamed(en.AnalyzerName)}
-	ix.vocab = newVocabulary(b, ix.analyze)
+	ix := &Index{base: b, bleve: idx, analyzer: analyzer,
+		safety: compileTriggers(b.Safety.Triggers), emergency: compileTriggers(b.Emergency.Triggers)}
+	postings, err := ix.readIndex()
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	// The vocabulary reads which entry has which term from the index bleve just built, rather
+	// than analysing every text a second time: analysis was half the cost of building.
+	ix.vocab = newVocabulary(b, postings, ix.analyze)
 	return ix, nil
+}
+
+// readIndex reads what the index knows once and for all, since it never changes: which entries
+// contain each term of each field (returned, for the vocabulary), and what bleve would otherwise
+// look up afresh for every question (kept in ix.presearch): the synonyms of every word from the
+// fields' synonym sources, and the document and field sizes BM25 scores with. Bleve's own
+// pre-search hand-off takes both, and its searchers then expand synonyms and score exactly as
+// they would have; looking the synonyms up per question was a fifth of the search's cost.
+func (ix *Index) readIndex() (map[string]map[string][]string, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer r.Close()
+	postings, err := readPostings(r)
+	if err != nil {
+		return nil, err
+	}
+	thesaurus, ok1 := r.(index.ThesaurusReader)
+	sizes, ok2 := r.(index.BM25Reader)
+	if !ok1 || !ok2 {
+		return nil, errors.New("read index: scorch no longer reads synonyms or BM25 statistics")
+	}
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	stats := &search.BM25Stats{DocCount: float64(docs), FieldCardinality: map[string]int{}}
+	synonyms := search.FieldTermSynonymMap{}
+	for _, f := range fieldBoosts {
+		if stats.FieldCardinality[f.field], err = sizes.FieldCardinality(f.field); err != nil {
+			return nil, fmt.Errorf("read index field %s: %w", f.field, err)
+		}
+		if synonyms[f.field], err = readSynonyms(thesaurus, f.analyzer); err != nil {
+			return nil, err
+		}
+	}
+	ix.presearch = map[string]interface{}{
+		search.SynonymPreSearchDataKey: synonyms,
+		search.BM25PreSearchDataKey:    stats,
+	}
+	return postings, nil
+}
+
+// readSynonyms returns every term of a synonym source with the terms it stands for.
+func readSynonyms(r index.ThesaurusReader, source string) (map[string][]string, error) {
+	keys, err := r.ThesaurusKeys(source)
+	if err != nil {
+		return nil, fmt.Errorf("read synonyms %s: %w", source, err)
+	}
+	defer keys.Close()
+	out := map[string][]string{}
+	ctx := context.Background()
+	for k, err := keys.Next(); k != nil && err == nil; k, err = keys.Next() {
+		tr, err := r.ThesaurusTermReader(ctx, source, []byte(k.Term))
+		if err != nil {
+			return nil, fmt.Errorf("read synonyms of %s: %w", k.Term, err)
+		}
+		for syn, err := tr.Next(); syn != "" && err == nil; syn, err = tr.Next() {
+			// Words of a group often share the canonical word's stem ("massages", "massage"):
+			// the term is then its own synonym, and bleve would search it twice.
+			if syn != k.Term && !slices.Contains(out[k.Term], syn) {
+				out[k.Term] = append(out[k.Term], syn)
+			}
+		}
+		tr.Close()
+	}
+	return out, nil
+}
+
+// readPostings returns, for each field, which entries contain each term. It walks the fields'
+// doc values, one visit per entry, since a postings reader per term costs several times more.
+func readPostings(r index.IndexReader) (map[string]map[string][]string, error) {
+	fields := make([]string, len(fieldBoosts))
+	out := map[string]map[string][]string{}
+	for i, f := range fieldBoosts {
+		fields[i] = f.field
+		out[f.field] = map[string][]string{}
+	}
+	dv, err := r.DocValueReader(fields)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer all.Close()
+	for id, err := all.Next(); id != nil && err == nil; id, err = all.Next() {
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, fmt.Errorf("read index: %w", err)
+		}
+		err = dv.VisitDocValues(id, func(field string, term []byte) {
+			if terms := out[field]; terms != nil {
+				terms[string(term)] = append(terms[string(term)], ext)
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read index entry %s: %w", ext, err)
+		}
+	}
+	return out, nil
 }
 
 // entryText is the searchable body of an entry: its answer and, for the routine, its steps.
@@ -154,6 +291,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm.SynonymSource = f.analyzer
 		fm.Store = false
 		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false // no phrase queries or highlighting: positions are never read
+		// Doc values are kept, although nothing sorts or facets on text: they are the cheap way
+		// to read each entry's terms back for the vocabulary (see readPostings).
 		doc.AddFieldMappingsAt(f.field, fm)
 	}
 	m.DefaultMapping = doc
@@ -182,17 +322,18 @@ type hit struct {
 	rank     float64 // what Answer orders hits by
 }
 
-// search runs the question's words against every field. Answer corrects typos against the
-// base's own words before it searches (see vocabulary.correct), so the search needs no fuzzy
-// clauses: they cost milliseconds per question, a hundred times the rest of the search. The text
-// is only ever analysed as words: no query syntax.
-func (ix *Index) search(ctx context.Context, text string, size int) ([]hit, error) {
+// search runs the question's terms against every field: all of them (small words included)
+// against the phrasings, the English analyzer's against keywords and answers. Answer corrects
+// typos against the base's own words before it analyses the question (see vocabulary.correct),
+// so the search needs no fuzzy clauses: they cost milliseconds per question, a hundred times the
+// rest of the search.
+func (ix *Index) search(ctx context.Context, q analysedQuestion, size int) ([]hit, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	res, err := ix.bleve.SearchInContext(ctx, ix.request(text, size, false))
+	res, err := ix.bleve.SearchInContext(ctx, ix.request(q, size))
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -205,27 +346,64 @@ func (ix *Index) search(ctx context.Context, text string, size int) ([]hit, erro
 	return hits, nil
 }
 
-// request builds the search for text: exact words at each field's boost and, with fuzzy, near
-// misses (typos) at a fraction of it.
-func (ix *Index) request(text string, size int, fuzzy bool) *bleve.SearchRequest {
-	clauses := make([]query.Query, 0, 2*len(fieldBoosts))
+// request builds the search for an analysed question out of term queries: the question is
+// analysed once, where a match query per field would analyse it again for every field, and
+// again to look up its synonyms. A term is searched in a field only if the field has it or one
+// of its synonyms: a term query on a missing term finds nothing, but still costs a dictionary
+// and a thesaurus look-up.
+func (ix *Index) request(q analysedQuestion, size int) *bleve.SearchRequest {
+	fields := make([]query.Query, 0, len(fieldBoosts))
 	for _, f := range fieldBoosts {
-		exact := bleve.NewMatchQuery(text)
-		exact.SetField(f.field)
-		exact.SetBoost(f.boost)
-		clauses = append(clauses, exact)
-		if !fuzzy || f.field == "answer" {
-			continue // typos matched against long answers mostly find noise
+		terms := q.english
+		if f.analyzer == phrasingAnalyzer {
+			terms = q.all
 		}
-		near := bleve.NewMatchQuery(text)
-		near.SetField(f.field)
-		near.SetAutoFuzziness(true)
-		near.SetPrefix(1)
-		near.SetBoost(f.boost * fuzzyWeight)
-		clauses = append(clauses, near)
+		clauses := make([]query.Query, 0, len(terms))
+		for i, t := range terms {
+			if slices.Contains(terms[:i], t) || !ix.vocab.inField(f.field, t) {
+				continue
+			}
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(f.field)
+			tq.SetBoost(f.boost)
+			clauses = append(clauses, tq)
+		}
+		if len(clauses) > 0 {
+			fields = append(fields, bleve.NewDisjunctionQuery(clauses...))
+		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
+	var top query.Query = bleve.NewMatchNoneQuery()
+	if len(fields) > 0 {
+		top = bleve.NewDisjunctionQuery(fields...)
+	}
+	req := bleve.NewSearchRequestOptions(top, size, 0, false)
+	req.PreSearchData = ix.presearch
 	return req
+}
+
+// analysedQuestion is a question as bleve's analyzers see it.
+type analysedQuestion struct {
+	all     []string // every word, stemmed: the phrasing analyzer's terms
+	english []string // without stop words: the English analyzer's terms
+}
+
+// analyzeQuestion runs the steps of bleve's English analyzer once and keeps the terms both
+// before and after its stop-word filter, which are what the phrasing and the English analyzer
+// would make of the text.
+func (ix *Index) analyzeQuestion(text string) analysedQuestion {
+	filters := ix.analyzer.TokenFilters // possessive, lowercase, stop, stemmer; see NewIndex
+	tokens := ix.analyzer.Tokenizer.Tokenize([]byte(text))
+	tokens = filters[1].Filter(filters[0].Filter(tokens))
+	kept := filters[2].Filter(slices.Clone(tokens)) // stop filtering compacts its input in place
+	filters[3].Filter(tokens)                       // stems the tokens in place, kept ones too
+	q := analysedQuestion{all: make([]string, len(tokens)), english: make([]string, len(kept))}
+	for i, t := range tokens {
+		q.all[i] = string(t.Term)
+	}
+	for i, t := range kept {
+		q.english[i] = string(t.Term)
+	}
+	return q
 }
 
 // analyze returns the terms bleve's English analyzer makes of text.
@@ -236,6 +414,28 @@ func (ix *Index) analyze(text string) []string {
 		out = append(out, string(t.Term))
 	}
 	return out
+}
+
+// suggestRequest builds the autocomplete search for text: exact words at each field's boost
+// and near misses (typos, partly typed words) at a fraction of it.
+func suggestRequest(text string, size int) *bleve.SearchRequest {
+	clauses := make([]query.Query, 0, 2*len(fieldBoosts))
+	for _, f := range fieldBoosts {
+		exact := bleve.NewMatchQuery(text)
+		exact.SetField(f.field)
+		exact.SetBoost(f.boost)
+		clauses = append(clauses, exact)
+		if f.field == answerField {
+			continue // typos matched against long answers mostly find noise
+		}
+		near := bleve.NewMatchQuery(text)
+		near.SetField(f.field)
+		near.SetAutoFuzziness(true)
+		near.SetPrefix(1)
+		near.SetBoost(f.boost * fuzzyWeight)
+		clauses = append(clauses, near)
+	}
+	return bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
 }
 
 // Suggest returns up to n entries for a partly typed topic, best first, for autocomplete. An
@@ -252,10 +452,10 @@ func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]*Entry, err
 	}
 	// Partly typed words are not typos to correct, so autocomplete keeps bleve's fuzzy clauses;
 	// it runs once per keystroke batch, not per answer.
-	req := ix.request(text, n, true)
+	req := suggestRequest(text, n)
 	// The last word is usually still being typed: match it as the start of a title word too.
 	if words := wordsOf(text); len(words) > 0 {
-		for _, field := range []string{"title", "questions"} {
+		for _, field := range []string{titleField, questionsField} {
 			p := bleve.NewPrefixQuery(words[len(words)-1])
 			p.SetField(field)
 			p.SetBoost(2)

@@ -36,7 +36,8 @@ think this those though thought through thus to too took toward tried true try t
 until up upon us use used using usually very want wanted wants was way ways we well went were
 what whats when where whether which while who whole whom whose why will with without wonder
 would wouldnt yeah yes yet you your yours yourself
-u ur r rn tho gonna wanna gotta kinda sorta enuff idk tbh ngl lately`)
+u ur r rn tho gonna wanna gotta kinda sorta enuff idk tbh ngl lately
+work works worked working job super totally literally tonight today yesterday week weekend`)
 
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
@@ -61,7 +62,9 @@ const chattyTerms = 5.0
 type vocabulary struct {
 	entries int
 	df      map[string]int                // term -> number of entries that contain it
+	topicDF map[string]int                // term -> number of entries it is a topic term of
 	terms   map[string]map[string]float64 // entry id -> its terms, valued topicTerm or bodyTerm
+	fields  map[string]map[string]bool    // field -> the terms bleve indexed in it
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
 	common  map[string]bool
@@ -69,45 +72,79 @@ type vocabulary struct {
 	massage map[string]bool // the terms of "massage" and "reflexology": see asksAboutMassage
 
 	// Spelling: every word the base and the word lists use, with how many entries use it, and
-	// the same words by first letter for typo look-ups (people rarely get the first letter wrong).
-	words   map[string]int
-	byFirst map[byte][]string
+	// the same words by first letter and length for typo look-ups (people rarely get the first
+	// letter wrong, and a typo changes the length by at most its number of edits).
+	words    map[string]int
+	byLetter map[spellKey][]string
 }
 
-func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
+type spellKey struct {
+	first byte
+	n     int
+}
+
+// newVocabulary builds the vocabulary of b from the terms bleve indexed, field by field (see
+// readPostings), and analyses only the short word lists itself.
+func newVocabulary(b *Base, postings map[string]map[string][]string, analyze func(string) []string) *vocabulary {
 	v := &vocabulary{
-		entries: len(b.Entries),
-		df:      map[string]int{},
-		terms:   map[string]map[string]float64{},
-		syn:     map[string][]string{},
-		filler:  map[string]bool{},
-		common:  map[string]bool{},
-		topical: map[string]bool{},
-		massage: map[string]bool{},
-		words:   map[string]int{},
-		byFirst: map[byte][]string{},
+		entries:  len(b.Entries),
+		df:       map[string]int{},
+		topicDF:  map[string]int{},
+		terms:    map[string]map[string]float64{},
+		fields:   map[string]map[string]bool{},
+		syn:      map[string][]string{},
+		filler:   map[string]bool{},
+		common:   map[string]bool{},
+		topical:  map[string]bool{},
+		massage:  map[string]bool{},
+		words:    map[string]int{},
+		byLetter: map[spellKey][]string{},
 	}
 	for _, e := range b.Entries {
-		set := map[string]float64{}
-		for _, t := range analyze(entryText(e)) {
-			set[t] = bodyTerm
+		v.terms[e.ID] = map[string]float64{}
+	}
+	// The answer first, so that a term an entry also has as a topic ends up valued as a topic.
+	fields := []string{answerField}
+	for _, f := range fieldBoosts {
+		if f.field != answerField {
+			fields = append(fields, f.field)
 		}
-		for _, t := range analyze(e.Title + "\n" + strings.Join(e.Questions, "\n") + "\n" + strings.Join(e.Keywords, " ")) {
-			set[t] = topicTerm
+	}
+	for _, field := range fields {
+		value := topicTerm
+		if field == answerField {
+			value = bodyTerm
 		}
-		v.terms[e.ID] = set
-		for t := range set {
+		v.fields[field] = make(map[string]bool, len(postings[field]))
+		for t, ids := range postings[field] {
+			v.fields[field][t] = true
+			if field == keywordsField {
+				v.topical[t] = true
+			}
+			for _, id := range ids {
+				if set := v.terms[id]; set != nil {
+					set[t] = value
+				}
+			}
+		}
+	}
+	for _, set := range v.terms {
+		for t, value := range set {
 			v.df[t]++
+			if value == topicTerm {
+				v.topicDF[t]++
+			}
 		}
-		for _, t := range analyze(strings.Join(e.Keywords, " ")) {
-			v.topical[t] = true
-		}
-		seen := map[string]bool{}
-		for _, w := range wordsOf(e.Title + "\n" + strings.Join(e.Questions, "\n") + "\n" +
-			strings.Join(e.Keywords, " ") + "\n" + entryText(e)) {
-			if !seen[w] {
-				seen[w] = true
-				v.addWord(w, 1)
+	}
+	seen := map[string]bool{}
+	for _, e := range b.Entries {
+		clear(seen)
+		for _, text := range [...]string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Keywords, " "), entryText(e)} {
+			for _, w := range wordsOf(text) {
+				if !seen[w] {
+					seen[w] = true
+					v.addWord(w, 1)
+				}
 			}
 		}
 	}
@@ -125,26 +162,43 @@ func newVocabulary(b *Base, analyze func(string) []string) *vocabulary {
 	for _, t := range analyze("massage reflexology") {
 		v.massage[t] = true
 	}
+	// Each list is analysed as one text: the analyzer splits it into the same terms as word by
+	// word, in one pass.
 	for _, w := range fillerWords {
 		v.addWord(w, 0)
-		for _, t := range analyze(w) {
-			v.filler[t] = true
-		}
+	}
+	for _, t := range analyze(strings.Join(fillerWords, " ")) {
+		v.filler[t] = true
 	}
 	for _, w := range commonWords {
 		v.addWord(w, 0)
-		for _, t := range analyze(w) {
-			v.common[t] = true
-		}
+	}
+	for _, t := range analyze(strings.Join(commonWords, " ")) {
+		v.common[t] = true
 	}
 	return v
 }
 
 func (v *vocabulary) addWord(w string, entries int) {
 	if _, ok := v.words[w]; !ok {
-		v.byFirst[w[0]] = append(v.byFirst[w[0]], w)
+		k := spellKey{w[0], len(w)}
+		v.byLetter[k] = append(v.byLetter[k], w)
 	}
 	v.words[w] += entries
+}
+
+// inField reports whether bleve indexed the term, or a word it stands for, in the field.
+func (v *vocabulary) inField(field, term string) bool {
+	terms := v.fields[field]
+	if terms[term] {
+		return true
+	}
+	for _, s := range v.syn[term] {
+		if terms[s] {
+			return true
+		}
+	}
+	return false
 }
 
 // correct replaces the words of a question that neither the base nor the word lists know by the
@@ -156,8 +210,11 @@ func (v *vocabulary) addWord(w string, entries int) {
 // The result is the question's words only, joined by spaces: punctuation that bleve's tokenizer
 // would keep inside a word ("title:sleep") is gone, so what looks like query syntax is searched
 // as the words it contains.
-func (v *vocabulary) correct(q string) string {
-	words := wordsOf(q)
+//
+// Bleve could find the near misses itself (a fuzzy field dictionary over the unstemmed words),
+// but it builds a Levenshtein automaton for every look-up: about 0.5 ms a word against 20 µs
+// for this scan, and the automaton counts a swap of two letters as two edits.
+func (v *vocabulary) correct(words []string) string {
 	for i, w := range words {
 		if _, ok := v.words[w]; ok {
 			continue
@@ -170,23 +227,35 @@ func (v *vocabulary) correct(q string) string {
 }
 
 // nearest returns the known word closest to w within typoEdits of it, preferring fewer edits,
-// then the word more entries use; "" if there is none.
+// then the word more entries use, then the one that shares a longer start with w (a typo seldom
+// comes early: "trick" is "tricks", not "thick"); "" if there is none.
 func (v *vocabulary) nearest(w string) string {
 	limit := typoEdits(w)
 	if limit == 0 {
 		return ""
 	}
-	best, bestDist, bestUse := "", limit+1, -1
-	for _, known := range v.byFirst[w[0]] {
-		d := editDistance(w, known, limit)
-		if d > limit || (len(w) <= 4 && !swapped(w, known) && len(known) != len(w)+1) {
-			continue
-		}
-		if d < bestDist || (d == bestDist && v.words[known] > bestUse) {
-			best, bestDist, bestUse = known, d, v.words[known]
+	best, bestDist, bestUse, bestPrefix := "", limit+1, -1, 0
+	for n := len(w) - limit; n <= len(w)+limit; n++ {
+		for _, known := range v.byLetter[spellKey{w[0], n}] {
+			d := editDistance(w, known, limit)
+			if d > limit || (len(w) <= 4 && !swapped(w, known) && len(known) != len(w)+1) {
+				continue
+			}
+			use, prefix := v.words[known], commonPrefix(w, known)
+			if d < bestDist || (d == bestDist && (use > bestUse || (use == bestUse && prefix > bestPrefix))) {
+				best, bestDist, bestUse, bestPrefix = known, d, use, prefix
+			}
 		}
 	}
 	return best
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // typoEdits is how many edits a word may be from the known word it is taken for: none for words
@@ -277,22 +346,30 @@ func isNumber(term string) bool {
 }
 
 // coverage is the weighted share of the question's terms that the entry contains, from 0 to 1.
-// A term other entries know but this one lacks counts fully against it (the question is about
-// something else the base covers); a term no entry knows counts at unknownWeight, since in a
+// A term other entries are about but this one lacks counts fully against it (the question is
+// about something else the base covers); a term no entry knows, or that entries only mention in
+// their answers, counts at unknownWeight, since in a
 // long, chatty question most such words are chatter, while in a short one ("massage my cat")
 // they are the very topic the base lacks.
 func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 	set := v.terms[entryID]
 	var total, matched float64
-	unknownScale := float64(unknownWeight)
+	chattyScale := 1.0
 	if n := float64(len(terms)); n > chattyTerms {
-		unknownScale *= chattyTerms / n
+		chattyScale = chattyTerms / n
 	}
+	unknownScale := unknownWeight * chattyScale
 	for _, variants := range terms {
 		w := v.weight(variants)
 		if v.unknown(variants) {
 			total += unknownScale * w
 			continue
+		}
+		if !v.topic(variants) {
+			// No entry is about it; some only mention it on the way ("after a long shift"). In
+			// a chatty question such a word is more likely story than topic, so it is spread
+			// like the words no entry has; in a short one ("plantar warts") it is the topic.
+			w *= chattyScale
 		}
 		total += w
 		best := 0.0
@@ -305,6 +382,16 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 		return 0 // only everyday words and numbers: nothing to match
 	}
 	return matched / total
+}
+
+// topic reports whether some entry has one of the variants in its title, questions or keywords.
+func (v *vocabulary) topic(variants []string) bool {
+	for _, t := range variants {
+		if v.topicDF[t] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // unknown reports whether no entry has any of the variants.
@@ -324,9 +411,14 @@ func editDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Three rows on the stack for the words people type; longer ones allocate.
+	var buf [3 * 32]int
+	rows := buf[:]
+	if 3*(len(b)+1) > len(rows) {
+		rows = make([]int, 3*(len(b)+1))
+	}
+	n := len(b) + 1
+	prev2, prev, cur := rows[:n], rows[n:2*n], rows[2*n:3*n]
 	for j := range prev {
 		prev[j] = j
 	}

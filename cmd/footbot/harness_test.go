@@ -81,6 +81,7 @@ func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *w
 	}
 	w := &world{t: t, srv: srv, logs: &syncBuffer{}, done: make(chan error, 1), cfg: cfg, guild: g}
 	w.main = &Main{Config: cfg, Stderr: w.logs}
+	since := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	go func() { w.done <- w.main.Run(ctx) }()
@@ -99,7 +100,8 @@ func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *w
 	})
 	ctxWait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWait()
-	if _, err := srv.WaitRequest(ctxWait, discordtest.RouteIs("PUT", "/applications/{app}/guilds/{guild}/commands")); err != nil {
+	registered := discordtest.RouteIs("PUT", "/applications/{app}/guilds/{guild}/commands")
+	if _, err := srv.WaitRequest(ctxWait, func(r discordtest.Request) bool { return registered(r) && r.Time.After(since) }); err != nil {
 		t.Fatalf("commands not registered: %v\n%s", err, w.logs.String())
 	}
 	return w
@@ -167,10 +169,12 @@ func (w *world) replyTo(m *discordgo.Message) *discordgo.Message {
 	return r
 }
 
-// noReplyTo checks that no bot reply to m exists (call it after a later message was answered:
-// the bot handles messages in order of arrival, so an answer to m would be there by then).
+// noReplyTo checks that no bot reply to m exists. Call it after a later message was answered:
+// discordgo runs each event's handler in its own goroutine, so it also waits a moment for a
+// handler of m that might still be running.
 func (w *world) noReplyTo(m *discordgo.Message) {
 	w.t.Helper()
+	time.Sleep(200 * time.Millisecond)
 	for _, r := range w.srv.BotMessages() {
 		if r.MessageReference != nil && r.MessageReference.MessageID == m.ID {
 			w.t.Errorf("the bot replied to %q, which it should have ignored", m.Content)

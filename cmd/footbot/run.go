@@ -92,7 +92,7 @@ func (m *Main) healthy() error {
 	case m.live == nil:
 		return errors.New("no knowledge base loaded")
 	case !m.bot.Ready():
-		return errors.New("Discord gateway session not ready")
+		return errors.New("the Discord gateway session is not ready")
 	}
 	return nil
 }

@@ -376,8 +376,10 @@ func findComponent(comps []any, customID string) map[string]any {
 		if found := findComponent(list(c["components"]), customID); found != nil {
 			return found
 		}
-		if found := findComponent([]any{c["accessory"]}, customID); found != nil {
-			return found
+		if acc, ok := c["accessory"]; ok && acc != nil {
+			if found := findComponent([]any{acc}, customID); found != nil {
+				return found
+			}
 		}
 	}
 	return nil

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -99,7 +100,7 @@ func (s *Store) with(readOnly bool, fn func(*bolt.Tx) error) error {
 		}
 	}
 	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: readOnly})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return fmt.Errorf("open %s: still locked by another process after %s", s.path, lockWait)
 	}
 	if err != nil {

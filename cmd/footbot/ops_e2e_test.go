@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/internal/discordtest"
+)
+
+func TestReloadIsForModeratorsAndKeepsTheOldBaseWhenAFileIsBroken(t *testing.T) {
+	srv := newServer(t)
+	dir := copyKnowledge(t)
+	helper, _ := srv.Config().Guilds[0].Role("Helper")
+	w := start(t, srv, func(c *config.Config) {
+		c.KnowledgeDir = dir
+		c.WatchKnowledge = false // this test is about /reload; the watcher has its own
+		c.ModRoles = []string{helper.ID}
+	})
+	faq := filepath.Join(dir, "faq.yaml")
+
+	editFile(t, faq, "entries:\n", "entries:\n  - id: reload-test\n    kind: faq\n    title: Reload test\n    questions: [What is the zebracorn?]\n    answer: The zebracorn is a test.\n")
+	refused := data(t, w.command("carol", "reload"))
+	if refused.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(refused.Content, "Only moderators") {
+		t.Errorf("carol's /reload = %+v, want an ephemeral refusal", refused)
+	}
+	if a, _ := w.main.live.Answer(context.Background(), "what is the zebracorn"); a.Answered() && a.Entry.ID == "reload-test" {
+		t.Fatal("a refused /reload reloaded anyway")
+	}
+	ok := data(t, w.command("bob", "reload")) // Manage Server through the Moderator role
+	if !strings.Contains(ok.Content, "Added (1): reload-test") {
+		t.Errorf("bob's /reload said %q", ok.Content)
+	}
+	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" what is the zebracorn?")
+	if r := w.replyTo(q); r.Embeds[0].Title != "Reload test" {
+		t.Errorf("after reload the answer is %q", r.Embeds[0].Title)
+	}
+
+	editFile(t, faq, "    title: Reload test\n", "    title: Reload test\n    titel: typo\n")
+	broken := data(t, w.command("dave", "reload")) // a MOD_ROLE_IDS role without permissions
+	wantLine := fmt.Sprintf("%s:", faq)
+	if !strings.Contains(broken.Content, "Reload failed") || !strings.Contains(broken.Content, wantLine) || !strings.Contains(broken.Content, `unknown field "titel"`) {
+		t.Errorf("dave's /reload of a broken file said %q", broken.Content)
+	}
+	q = w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" tell me about the zebracorn")
+	if r := w.replyTo(q); r.Embeds[0].Title != "Reload test" {
+		t.Errorf("after a rejected reload the answer is %q, want the previous base's", r.Embeds[0].Title)
+	}
+}
+
+func TestSavingAKnowledgeFileReloadsItAndABadSaveIsKeptOut(t *testing.T) {
+	srv := newServer(t)
+	dir := copyKnowledge(t)
+	w := start(t, srv, func(c *config.Config) { c.KnowledgeDir = dir })
+	before := w.main.live.Base().Version
+	faq := filepath.Join(dir, "faq.yaml")
+	editFile(t, faq, "entries:\n", "entries:\n  - id: watch-test\n    kind: faq\n    title: Watch test\n    questions: [What is the quokkafoot?]\n    answer: The quokkafoot is a test.\n")
+	eventually(t, func() error {
+		if w.main.live.Base().Entry("watch-test") == nil {
+			return errNotYet
+		}
+		return nil
+	})
+	saved := w.main.live.Base().Version
+	if saved == before {
+		t.Error("version did not change")
+	}
+	editFile(t, faq, "    title: Watch test\n", "    title: [unclosed\n")
+	eventually(t, func() error {
+		if !strings.Contains(w.logs.String(), "reload rejected") {
+			return errNotYet
+		}
+		return nil
+	})
+	if !strings.Contains(w.logs.String(), faq+":") {
+		t.Errorf("the bad save was not logged as file:line: message:\n%s", w.logs.String())
+	}
+	if w.main.live.Base().Version != saved {
+		t.Error("a bad save replaced the knowledge base")
+	}
+	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" what is the quokkafoot")
+	if r := w.replyTo(q); r.Embeds[0].Title != "Watch test" {
+		t.Errorf("answer after a bad save = %q", r.Embeds[0].Title)
+	}
+}
+
+func TestA429OnTheReplyIsRetriedAndExactlyOneReplyArrives(t *testing.T) {
+	w := start(t, newServer(t), func(c *config.Config) { c.HTTPAddr = "127.0.0.1:0" })
+	w.srv.InjectRateLimit(discordtest.RateLimit{Method: "POST", Route: "/channels/{channel_id}/messages", Count: 2, RetryAfter: 100 * time.Millisecond})
+	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" how long should a foot massage last")
+	w.replyTo(q)
+	time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+	replies := 0
+	for _, m := range w.srv.BotMessages() {
+		if m.MessageReference != nil && m.MessageReference.MessageID == q.ID {
+			replies++
+		}
+	}
+	if replies != 1 {
+		t.Errorf("%d replies, want exactly 1", replies)
+	}
+	if !strings.Contains(scrape(t, w), "footbot_discord_429_total 2") {
+		t.Errorf("429s not counted:\n%s", grep(scrape(t, w), "429"))
+	}
+}
+
+func TestTheBotAnswersAgainAfterReconnectOp7AndADroppedConnection(t *testing.T) {
+	w := start(t, newServer(t), func(c *config.Config) { c.HTTPAddr = "127.0.0.1:0" })
+	ask := func(q string) {
+		t.Helper()
+		m := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" "+q)
+		w.replyTo(m)
+	}
+	ask("can foot massage lower blood pressure")
+	if code, _ := health(t, w); code != http.StatusOK {
+		t.Fatalf("healthz = %d before any trouble", code)
+	}
+
+	w.srv.SendReconnect()
+	if err := w.srv.WaitResume(timeout(t), 1); err != nil {
+		t.Fatalf("no resume after op 7: %v", err)
+	}
+	ask("does foot massage help headaches")
+
+	w.srv.DropConnections()
+	saw503 := false
+	eventually(t, func() error {
+		code, body := health(t, w)
+		if code == http.StatusServiceUnavailable && strings.Contains(body, "gateway") {
+			saw503 = true
+		}
+		if !saw503 || code != http.StatusOK {
+			return fmt.Errorf("healthz %d %q (503 seen: %v)", code, body, saw503)
+		}
+		return nil
+	})
+	ask("is foot massage good for plantar fasciitis")
+	if !strings.Contains(scrape(t, w), "footbot_gateway_reconnects_total 2") {
+		t.Errorf("reconnects not counted:\n%s", grep(scrape(t, w), "reconnects"))
+	}
+}
+
+func health(t *testing.T, w *world) (int, string) {
+	t.Helper()
+	res, err := http.Get("http://" + w.main.HTTPAddr() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func scrape(t *testing.T, w *world) string {
+	t.Helper()
+	if w.main.HTTPAddr() == "" {
+		t.Fatal("no HTTP_ADDR in this test")
+	}
+	res, err := http.Get("http://" + w.main.HTTPAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+func grep(text, word string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, word) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestMetricsCountQuestionsInteractionsAndReloads(t *testing.T) {
+	w := start(t, newServer(t), func(c *config.Config) { c.HTTPAddr = "127.0.0.1:0" })
+	w.replyTo(w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" how often should i massage my feet"))
+	w.replyTo(w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" where can i buy cheap sneakers"))
+	w.command("carol", "routine")
+	w.command("bob", "reload")
+	m := scrape(t, w)
+	for _, want := range []string{
+		`footbot_questions_total{outcome="answered"} 1`,
+		`footbot_questions_total{outcome="declined"} 1`,
+		`footbot_interactions_total{command="routine"} 1`,
+		`footbot_reloads_total{result="ok"} 1`,
+		`footbot_knowledge_entries 24`,
+		`footbot_answer_seconds_count 2`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if !strings.Contains(w.logs.String(), "outcome=declined") || strings.Contains(w.logs.String(), "cheap sneakers") {
+		t.Error("question log lines should carry the outcome and, without LOG_QUESTIONS, not the text")
+	}
+}
+
+func TestShutdownDeliversTheReplyInFlight(t *testing.T) {
+	w := start(t, newServer(t), nil)
+	w.srv.InjectRateLimit(discordtest.RateLimit{Method: "POST", Route: "/channels/{channel_id}/messages", Count: 1, RetryAfter: 700 * time.Millisecond})
+	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" how does foot massage affect the brain")
+	if _, err := w.srv.WaitRequest(timeout(t), func(r discordtest.Request) bool { return r.Status == 429 }); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if err := w.stop(); err != nil { // SIGTERM while the reply waits out its 429
+		t.Fatalf("Run = %v, want nil after a graceful shutdown", err)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("shutdown took %v, want < 5 s", took)
+	}
+	w.replyTo(q)
+	if w.srv.Connections() != 0 {
+		t.Error("the gateway connection is still open after shutdown")
+	}
+}
+
+func TestFloodControlAnswersAFewThenSaysSoOnce(t *testing.T) {
+	w := start(t, newServer(t), func(c *config.Config) { c.RatePerMinute, c.RateBurst = 1, 2 })
+	asked := map[string]bool{}
+	for _, q := range []string{"how often", "how long", "pressure points", "reflexology", "circulation"} {
+		asked[w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" "+q+" foot massage").ID] = true
+	}
+	// Someone else is still answered; by then carol's five have had their turn.
+	w.replyTo(w.say("bob", w.channel("general"), discordtest.Mention(w.botID())+" benefits of foot massage"))
+	time.Sleep(200 * time.Millisecond)
+	answers, notes := 0, 0
+	for _, m := range w.srv.BotMessages() {
+		if m.MessageReference == nil || !asked[m.MessageReference.MessageID] {
+			continue
+		}
+		switch {
+		case len(m.Embeds) > 0:
+			answers++
+		case strings.Contains(m.Content, "faster than I can keep up"):
+			notes++
+		default:
+			t.Errorf("unexpected reply %q", m.Content)
+		}
+	}
+	if answers != 2 || notes != 1 {
+		t.Errorf("5 quick questions got %d answers and %d notes, want 2 and 1 (burst 2, then one note, then silence)", answers, notes)
+	}
+	slash := data(t, w.command("carol", "ask", discordtest.CommandOption{Name: "question", Value: "how often"}))
+	if slash.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(slash.Content, "faster") {
+		t.Errorf("/ask over the limit = %+v, want an ephemeral note", slash)
+	}
+}
+
+func TestRepeatsAndSameAnswersInAChannelAreNotPostedTwice(t *testing.T) {
+	w := start(t, newServer(t), nil)
+	ch := w.channel("general")
+	first := w.say("carol", ch, discordtest.Mention(w.botID())+" how long should a foot massage last?")
+	answer := w.replyTo(first)
+	again := w.say("carol", ch, discordtest.Mention(w.botID())+" how long should a foot massage last?")
+	other := w.say("bob", ch, discordtest.Mention(w.botID())+" how many minutes should a foot massage take")
+	pointer := w.replyTo(other)
+	if len(pointer.Embeds) != 0 || !strings.Contains(pointer.Content, answer.ID) {
+		t.Errorf("second asker got %q, want a pointer to message %s", pointer.Content, answer.ID)
+	}
+	w.noReplyTo(again)
+}
+
+func TestFeedbackAndUnansweredQuestionsSurviveARestart(t *testing.T) {
+	srv := newServer(t)
+	data0 := t.TempDir()
+	w := start(t, srv, func(c *config.Config) { c.DataDir = data0 })
+	declined := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" what shoe size is best for hiking")
+	w.replyTo(declined)
+	answered := w.replyTo(w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" how often should i massage my feet"))
+	var vote string
+	for _, c := range answered.Components {
+		for _, b := range c.(*discordgo.ActionsRow).Components {
+			if btn, ok := b.(*discordgo.Button); ok && strings.HasSuffix(btn.CustomID, "/down") {
+				vote = btn.CustomID
+			}
+		}
+	}
+	if vote == "" {
+		t.Fatal("answer has no Not helpful button")
+	}
+	in, err := srv.SendComponent(discordtest.ComponentUse{MessageID: answered.ID, CustomID: vote, UserID: w.member("carol")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(in.ID)); d.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("vote acknowledgement should be ephemeral: %+v", d)
+	}
+	if err := w.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.main.Close()
+
+	w2 := start(t, srv, func(c *config.Config) { c.DataDir = data0 })
+	report := data(t, w2.command("bob", "unanswered")).Content
+	if !strings.Contains(report, "what shoe size is best for hiking") || !strings.Contains(report, "how-often") {
+		t.Errorf("/unanswered after a restart:\n%s", report)
+	}
+	if refused := data(t, w2.command("carol", "unanswered")).Content; !strings.Contains(refused, "Only moderators") {
+		t.Errorf("carol's /unanswered = %q", refused)
+	}
+	var out strings.Builder
+	if err := report0(data0, &out); err != nil || !strings.Contains(out.String(), "shoe size") {
+		t.Errorf("footbot report = %v:\n%s", err, out.String())
+	}
+}
+
+// report0 runs "footbot report --data dir".
+func report0(dir string, out io.Writer) error {
+	return report(config.Default(), []string{"--data", dir}, out)
+}
+
+func TestTheAskerCanDismissAWrongAnswer(t *testing.T) {
+	w := start(t, newServer(t), nil)
+	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" how often should i massage my feet")
+	r := w.replyTo(q)
+	var dismiss string
+	for _, c := range r.Components {
+		for _, b := range c.(*discordgo.ActionsRow).Components {
+			if btn, ok := b.(*discordgo.Button); ok && strings.HasPrefix(btn.CustomID, "del/") {
+				dismiss = btn.CustomID
+			}
+		}
+	}
+	other, _ := w.srv.SendComponent(discordtest.ComponentUse{MessageID: r.ID, CustomID: dismiss, UserID: w.member("dave")})
+	if d := data(t, w.callback(other.ID)); !strings.Contains(d.Content, "Only the person who asked") {
+		t.Errorf("someone else's dismiss = %q", d.Content)
+	}
+	mine, _ := w.srv.SendComponent(discordtest.ComponentUse{MessageID: r.ID, CustomID: dismiss, UserID: w.member("carol")})
+	if c := w.callback(mine.ID); c.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		t.Errorf("dismiss callback type %d", c.Type)
+	}
+	eventually(t, func() error {
+		if _, ok := w.srv.Message(r.ID); ok {
+			return errNotYet
+		}
+		return nil
+	})
+}
