@@ -96,7 +96,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if len(ranked) > 0 {
 		a.Score = ranked[0].score
 		a.Confidence = ranked[0].coverage
-		if a.Confidence >= confidenceThreshold {
+		if a.Confidence >= confidenceThreshold && !ambiguous(terms, ranked) {
 			a.Outcome = Answered
 			a.Entry = ranked[0].entry
 			ranked = ranked[1:]
@@ -114,6 +114,19 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		a.Suggestions = prependUnique(ix.safetyEntries(), a.Suggestions)
 	}
 	return a, nil
+}
+
+// A one-word question that several entries are about about equally ("toes", "heel",
+// "diabetes") is ambiguous: rather than pick one, the bot offers them as suggestions. (Two words
+// are already a question: "massage feet" matches the routine's phrasings.)
+const (
+	ambiguousTerms = 1   // at most this many meaningful terms
+	ambiguousShare = 0.6 // the runner-up's bleve score is at least this share of the best's
+)
+
+func ambiguous(terms []string, ranked []hit) bool {
+	return len(terms) <= ambiguousTerms && len(ranked) > 1 &&
+		ranked[1].coverage >= confidenceThreshold && ranked[1].score >= ambiguousShare*ranked[0].score
 }
 
 // candidates is how many search hits are re-ranked.

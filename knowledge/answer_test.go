@@ -150,3 +150,16 @@ func FuzzAnswer(f *testing.F) {
 		}
 	})
 }
+
+func TestOneWordThatSeveralEntriesShareGetsSuggestionsNotAGuess(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"toes", "heel"} {
+		a := answer(t, ix, q)
+		if a.Answered() || len(a.Suggestions) < 2 {
+			t.Errorf("%q: outcome %s with %d suggestions, want suggestions instead of a guess", q, a.Outcome, len(a.Suggestions))
+		}
+	}
+	if a := answer(t, ix, "sleep"); !a.Answered() || a.Entry.ID != "benefit-sleep" {
+		t.Errorf(`"sleep" = %s %v, want the sleep entry: one entry is clearly about it`, a.Outcome, a.Entry)
+	}
+}

@@ -102,7 +102,7 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 	for _, name := range names {
 		data, err := readLimited(fsys, name)
 		if err != nil {
-			l.problem(l.fileName(name), 0, "%v", err)
+			l.problem(l.fileName(name), 1, "%v", err) // about the whole file: point at its start
 			continue
 		}
 		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
@@ -193,6 +193,11 @@ func mappingValues(n ast.Node) (values []*ast.MappingValueNode, ok bool) {
 }
 
 func (l *loader) file(file string, data []byte) {
+	defer func() {
+		if r := recover(); r != nil { // see decode
+			l.problem(file, 1, "cannot read this file as YAML")
+		}
+	}()
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		l.yamlProblem(file, 1, err)
@@ -281,7 +286,15 @@ func (l *loader) single(file string, line int, what string, at *string) {
 	*at = here
 }
 
-func (l *loader) decode(file string, line int, n ast.Node, v any) bool {
+func (l *loader) decode(file string, line int, n ast.Node, v any) (ok bool) {
+	// go-yaml can panic on some malformed input (found by FuzzLoad: a tag on a sequence item
+	// with no value). A moderator's typo must be a problem report, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			l.problem(file, line, "cannot read this value (is it written as YAML expects?)")
+			ok = false
+		}
+	}()
 	if err := yaml.NodeToValue(n, v, yaml.DisallowUnknownField()); err != nil {
 		l.yamlProblem(file, line, err)
 		return false

@@ -1,0 +1,33 @@
+package knowledge_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/footbot/footbot/knowledge"
+)
+
+func Example() {
+	base, err := knowledge.Default() // the knowledge base built into footbot
+	if err != nil {
+		panic(err)
+	}
+	ix, err := knowledge.NewIndex(base)
+	if err != nil {
+		panic(err)
+	}
+	defer ix.Close()
+
+	a, _ := ix.Answer(context.Background(), "can a foot rub help me sleap?") // typos are fine
+	fmt.Println(a.Outcome, a.Entry.ID, a.Safety)
+
+	a, _ = ix.Answer(context.Background(), "I'm pregnant, is reflexology safe?")
+	fmt.Println(a.Outcome, a.Entry.ID, a.Safety)
+
+	a, _ = ix.Answer(context.Background(), "which running shoes should I buy?")
+	fmt.Println(a.Outcome, a.Entry == nil)
+	// Output:
+	// answered benefit-sleep false
+	// answered who-should-avoid true
+	// declined true
+}
