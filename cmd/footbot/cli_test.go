@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("DISCORD_TOKEN", "")
+	t.Setenv("KNOWLEDGE_DIR", "")
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestAskAnswersFromTheShippedKnowledge(t *testing.T) {
+	code, out, _ := runCLI(t, "", "ask", "Can foot massage help me sleep?")
+	if code != 0 || !strings.Contains(out, "sleep") || !strings.Contains(out, "not medical advice") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestAskJSONHasOneObjectPerQuestion(t *testing.T) {
+	code, out, _ := runCLI(t, "hi\nhow often should i massage my feet\nwhat running shoes should i buy\n", "ask", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3:\n%s", len(lines), out)
+	}
+	var got []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		for _, key := range []string{"question", "answered", "entry", "score", "suggestions", "safety", "text"} {
+			if _, ok := m[key]; !ok {
+				t.Errorf("no %q in %s", key, l)
+			}
+		}
+		got = append(got, m)
+	}
+	if got[0]["answered"] != false || got[0]["entry"] != nil {
+		t.Errorf("greeting: %v", got[0])
+	}
+	if e, _ := got[1]["entry"].(map[string]any); got[1]["answered"] != true || e["id"] != "how-often" || e["kind"] != "guidance" {
+		t.Errorf("how often: %v", got[1])
+	}
+	if got[2]["answered"] != false || !strings.Contains(got[2]["text"].(string), "not medical advice") {
+		t.Errorf("out of scope: %v", got[2])
+	}
+}
+
+func TestValidateListsProblemsAndFails(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "validate", filepath.Join("..", "..", "knowledge", "testdata", "broken"))
+	if code != 1 || !strings.Contains(out, "entries.yaml:24: unknown field \"titel\"") || !strings.Contains(errOut, "problem") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "validate"); code != 0 || !strings.HasPrefix(out, "ok: 24 entries") {
+		t.Errorf("shipped knowledge: exit %d: %s", code, out)
+	}
+}
+
+func TestNoCommandAndNoTokenOpensTheConsole(t *testing.T) {
+	code, out, _ := runCLI(t, "how long should a foot massage last\n\n")
+	if code != 0 || !strings.Contains(out, "DISCORD_TOKEN") || !strings.Contains(out, "minutes") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestHelpSaysWhatEachCommandDoes(t *testing.T) {
+	code, out, _ := runCLI(t, "", "--help")
+	for _, cmd := range []string{"run", "ask", "console", "validate", "report"} {
+		if !strings.Contains(out, "\n  "+cmd) {
+			t.Errorf("--help does not list %s", cmd)
+		}
+	}
+	if code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if code, out, _ := runCLI(t, "", "ask", "--help"); code != 0 || !strings.Contains(out, "--json") && !strings.Contains(out, "-json") {
+		t.Errorf("ask --help: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: exit %d %s", code, errOut)
+	}
+}
