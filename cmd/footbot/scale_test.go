@@ -50,7 +50,7 @@ func BenchmarkMessageRoundTrip(b *testing.B) {
 	cfg := config.Default()
 	cfg.Token, cfg.APIBase, cfg.DataDir = testToken, srv.URL(), b.TempDir()
 	cfg.RatePerMinute, cfg.RateBurst = 1<<30, 1<<30 // measure the answer path, not flood control
-	cfg.LogLevel = 8                               // errors only: logging is not what is measured
+	cfg.LogLevel = 8                                // errors only: logging is not what is measured
 	m := &Main{Config: cfg, Stderr: &syncBuffer{}}
 	defer m.Close()
 	ctx, cancel := context.WithCancel(context.Background())
