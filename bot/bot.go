@@ -296,8 +296,14 @@ func (b *Bot) redact(err error) string {
 
 func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	b.userID.Store(r.User.ID)
-	if b.appID.Load().(string) == "" && r.Application != nil {
-		b.appID.Store(r.Application.ID)
+	if b.appID.Load().(string) == "" {
+		// A bot's application id is its user id for every bot made since 2020; READY's
+		// application object says so explicitly when the server sends it.
+		id := r.User.ID
+		if r.Application != nil && r.Application.ID != "" {
+			id = r.Application.ID
+		}
+		b.appID.Store(id)
 	}
 	b.ready.Store(true)
 	b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds), "shard", b.opts.ShardID)

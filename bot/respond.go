@@ -43,6 +43,9 @@ func (b *Bot) postCallback(i *discordgo.Interaction, resp *discordgo.Interaction
 		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("User-Agent", b.s.UserAgent)
+		// Discord does not need it on callbacks, but sends no error for it either, and
+		// Discord-compatible servers may check every request.
+		req.Header.Set("Authorization", b.s.Identify.Token)
 		res, err := b.s.Client.Do(req)
 		if err != nil {
 			// The URL holds the interaction token: report the failure without it.

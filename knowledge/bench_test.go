@@ -135,3 +135,24 @@ func generatedBase(shipped *Base, n int) *Base {
 	}
 	return g
 }
+
+// BenchmarkReload is what a moderator's save costs: loading and validating the files, indexing
+// them and swapping the new index in.
+func BenchmarkReload(b *testing.B) {
+	base, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := NewIndex(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := NewLive(ix)
+	defer live.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := live.Reload(Default); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -52,11 +53,7 @@ func ask(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 
 Answers one question given as arguments, or, with no arguments, each line of standard input.`, stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	live, err := openKnowledge(*dir)
+	live, err := parseAndOpen(fs, cfg, args)
 	if err != nil {
 		return err
 	}
@@ -93,16 +90,21 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 	return nil
 }
 
+// parseAndOpen adds the --knowledge flag, parses the arguments and opens the knowledge base.
+func parseAndOpen(fs *flag.FlagSet, cfg config.Config, args []string) (*knowledge.Live, error) {
+	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return openKnowledge(*dir)
+}
+
 func console(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := newFlags("console", `Usage: footbot console [--knowledge DIR]
 
 Asks questions interactively: type a question, get the same answer the bot gives in Discord.
 An empty line or Ctrl-D ends.`, stdout)
-	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	live, err := openKnowledge(*dir)
+	live, err := parseAndOpen(fs, cfg, args)
 	if err != nil {
 		return err
 	}

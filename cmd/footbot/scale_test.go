@@ -98,7 +98,7 @@ func TestSoakHeapSettles(t *testing.T) {
 		t.Skip("soak")
 	}
 	srv := discordtest.New(t, discordtest.Options{Token: testToken, Guilds: []discordtest.Guild{testGuild()},
-		DisableSchemaValidation: true, RateLimit: 1 << 30, MaxRecords: 100})
+		DisableSchemaValidation: true, RateLimit: 1 << 30, MaxRecords: 1000})
 	w := start(t, srv, func(c *config.Config) {
 		c.RatePerMinute, c.RateBurst = 1<<30, 1<<30
 		c.LogLevel = 8
@@ -110,7 +110,7 @@ func TestSoakHeapSettles(t *testing.T) {
 		return ms.HeapInuse
 	}
 	var samples []uint64
-	window := make(chan struct{}, 64) // interactions in flight at once
+	window := make(chan struct{}, 32) // interactions in flight at once (well under MaxRecords)
 	errs := make(chan error, 1)
 	for i := range n {
 		window <- struct{}{}
