@@ -113,6 +113,10 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if a.Safety && !a.Answered() {
 		a.Suggestions = prependUnique(ix.safetyEntries(), a.Suggestions)
 	}
+	if a.Emergency && !a.Answered() {
+		// "I have chest pain" must read as "get help now", not as a menu of massage benefits.
+		a.Suggestions = nil
+	}
 	return a, nil
 }
 
@@ -230,31 +234,58 @@ func wordsOf(s string) []string {
 
 // trigger is a trigger phrase split into words, once, when the index is built: splitting every
 // phrase again for every question cost more than the rest of Answer's own work.
-type trigger struct {
+// A trigger is one or more phrases that must all occur in a question, anywhere: "dvt", or
+// "calf + swollen" for a question that says "my calf is swollen" as well as "swollen calf".
+type trigger []phrase
+
+type phrase struct {
 	words  []string
 	prefix bool // the last word matches any word starting with it
 }
 
-func compileTriggers(phrases []string) []trigger {
-	out := make([]trigger, 0, len(phrases))
-	for _, p := range phrases {
-		if tw := wordsOf(strings.TrimSuffix(p, "*")); len(tw) > 0 {
-			out = append(out, trigger{words: tw, prefix: strings.HasSuffix(p, "*")})
+func compileTriggers(specs []string) []trigger {
+	out := make([]trigger, 0, len(specs))
+	for _, spec := range specs {
+		var t trigger
+		for _, part := range strings.Split(spec, "+") {
+			part = strings.TrimSpace(part)
+			if tw := wordsOf(strings.TrimSuffix(part, "*")); len(tw) > 0 {
+				t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*")})
+			}
+		}
+		if len(t) > 0 {
+			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// matchesAny reports whether any trigger phrase occurs in words. A trailing '*' on a trigger's
-// last word matches any word starting with it; words of six letters or more also match with one
+// matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last
+// word matches any word starting with it; words of six letters or more also match with one
 // typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
 // notice.
 func matchesAny(words []string, triggers []trigger) bool {
-	for _, trig := range triggers {
-		for i := 0; i+len(trig.words) <= len(words); i++ {
-			if phraseAt(words[i:i+len(trig.words)], trig.words, trig.prefix) {
-				return true
-			}
+	for _, t := range triggers {
+		if t.in(words) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t trigger) in(words []string) bool {
+	for _, p := range t {
+		if !p.in(words) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p phrase) in(words []string) bool {
+	for i := 0; i+len(p.words) <= len(words); i++ {
+		if phraseAt(words[i:i+len(p.words)], p.words, p.prefix) {
+			return true
 		}
 	}
 	return false

@@ -65,10 +65,14 @@ func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
 
 func TestEmergencyAdviceComesFirst(t *testing.T) {
 	ix := shippedIndex(t)
-	for _, q := range []string{"I have chest pain after a foot massage", "my calf is suddenly swollen and I can't breathe well"} {
+	for _, q := range []string{"I have chest pain after a foot massage", "my calf is suddenly swollen and I can't breathe well",
+		"my calf is swollen and painful after a long flight, should I massage it?", "I have chest pain"} {
 		a := answer(t, ix, q)
 		if !a.Emergency || !strings.HasPrefix(a.Text(), "🚨 "+a.EmergencyNotice) {
 			t.Errorf("%q: emergency advice missing or not first:\n%s", q, a.Text())
+		}
+		if !a.Answered() && len(a.Suggestions) > 0 {
+			t.Errorf("%q: an emergency with massage topics suggested: %v", q, a.Suggestions)
 		}
 	}
 }
