@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -37,35 +40,71 @@ func TestShardSettingsReachTheIdentify(t *testing.T) {
 	}
 }
 
-// BenchmarkMessageRoundTrip measures the whole path on loopback: MESSAGE_CREATE written to the
-// gateway, the bot's reply received by REST. It reports the median and 99th percentile; the
-// server's own schema checks are off so that the time is the bot's and discordgo's.
+// BenchmarkMessageRoundTrip measures the whole path on loopback: from the test handing a message
+// to the loopback Discord (which sends MESSAGE_CREATE on the gateway) to the arrival of the bot's
+// reply request (POST /channels/{id}/messages). It reports the median and 99th percentile; the
+// server's own schema checks are off. BenchmarkMessageRoundTripBaseline runs the same loop with
+// a bare discordgo client that replies at once with a fixed text: the difference between the two
+// is what footbot adds.
 func BenchmarkMessageRoundTrip(b *testing.B) {
+	roundTrips(b, func(srv *discordtest.Server) func() {
+		cfg := config.Default()
+		cfg.Token, cfg.APIBase, cfg.DataDir = testToken, srv.URL(), b.TempDir()
+		cfg.RatePerMinute, cfg.RateBurst = 1<<30, 1<<30 // measure the answer path, not flood control
+		cfg.LogLevel = 8                                // errors only: logging is not what is measured
+		m := &Main{Config: cfg, Stderr: &syncBuffer{}}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx) }()
+		return func() { cancel(); <-done; m.Close() }
+	})
+}
+
+func BenchmarkMessageRoundTripBaseline(b *testing.B) {
+	roundTrips(b, func(srv *discordtest.Server) func() {
+		dg, _ := discordgo.New("Bot " + testToken)
+		base, _ := url.Parse(srv.URL())
+		dg.Client = &http.Client{Transport: redirect{base}}
+		dg.LogLevel = -1
+		dg.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+			if m.Author.Bot {
+				return
+			}
+			s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{Content: "ok", Reference: m.Reference()})
+		})
+		if err := dg.Open(); err != nil {
+			b.Fatal(err)
+		}
+		return func() { dg.Close() }
+	})
+}
+
+type redirect struct{ base *url.URL }
+
+func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.URL.Scheme, req.URL.Host = r.base.Scheme, r.base.Host
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func roundTrips(b *testing.B, startBot func(*discordtest.Server) (stop func())) {
 	srv, err := discordtest.Start(discordtest.Options{Token: testToken, Guilds: []discordtest.Guild{testGuild()},
-		DisableSchemaValidation: true, RateLimit: 1 << 30})
+		DisableSchemaValidation: true, RateLimit: 1 << 30, MaxRecords: 200})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	cfg := config.Default()
-	cfg.Token, cfg.APIBase, cfg.DataDir = testToken, srv.URL(), b.TempDir()
-	cfg.RatePerMinute, cfg.RateBurst = 1<<30, 1<<30 // measure the answer path, not flood control
-	cfg.LogLevel = 8                                // errors only: logging is not what is measured
-	m := &Main{Config: cfg, Stderr: &syncBuffer{}}
-	defer m.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	stop := startBot(srv)
+	defer stop()
 	if _, err := srv.WaitIdentify(context.Background(), 1); err != nil {
 		b.Fatal(err)
 	}
+	time.Sleep(100 * time.Millisecond) // READY handled, commands registered
 	g := srv.Config().Guilds[0]
 	ch, _ := g.Channel("general")
 	carol, _ := g.Member("carol")
 	questions := []string{"can foot massage help me sleep", "how often should i massage my feet", "what are the pressure points", "is reflexology safe in pregnancy"}
 	var took []time.Duration
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		content := fmt.Sprintf("%s %s #%d", discordtest.Mention(srv.Config().BotUserID), questions[i%len(questions)], i)
 		begin := time.Now()
@@ -73,14 +112,14 @@ func BenchmarkMessageRoundTrip(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := srv.WaitMessage(context.Background(), func(r *discordgo.Message) bool {
-			return r.MessageReference != nil && r.MessageReference.MessageID == q.ID
-		}); err != nil {
+		reply, err := srv.WaitRequest(context.Background(), func(r discordtest.Request) bool {
+			return r.Method == "POST" && bytes.Contains(r.Body, []byte(`"message_id":"`+q.ID+`"`))
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
-		took = append(took, time.Since(begin))
+		took = append(took, reply.Time.Sub(begin))
 	}
-	b.StopTimer()
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "median-µs")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
