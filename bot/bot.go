@@ -391,14 +391,25 @@ func (t *tracker) drain(timeout time.Duration) bool {
 
 // RouteLibraryLogs sends discordgo's own log lines to log, at warning level and above only:
 // discordgo's debug output includes the identify payload, which holds the token.
+//
+// discordgo's Logger is one variable for the whole process, read by its goroutines without a
+// lock, so it is set once; later calls only swap the logger it forwards to.
 func RouteLibraryLogs(log *slog.Logger) {
-	discordgo.Logger = func(msgL, caller int, format string, a ...interface{}) {
-		level := slog.LevelWarn
-		if msgL == discordgo.LogError {
-			level = slog.LevelError
-		} else if msgL > discordgo.LogWarning {
-			return
+	libraryLog.Store(log)
+	routeOnce.Do(func() {
+		discordgo.Logger = func(msgL, caller int, format string, a ...interface{}) {
+			level := slog.LevelWarn
+			if msgL == discordgo.LogError {
+				level = slog.LevelError
+			} else if msgL > discordgo.LogWarning {
+				return
+			}
+			libraryLog.Load().Log(context.Background(), level, "discordgo: "+fmt.Sprintf(format, a...))
 		}
-		log.Log(context.Background(), level, "discordgo: "+fmt.Sprintf(format, a...))
-	}
+	})
 }
+
+var (
+	routeOnce  sync.Once
+	libraryLog atomic.Pointer[slog.Logger]
+)

@@ -130,7 +130,7 @@ func roundTrips(b *testing.B, startBot func(*discordtest.Server) (stop func())) 
 // a rate-limit bucket per URL forever (issue #1333), which footbot avoids. FOOTBOT_SOAK sets the
 // count (100000 for the full soak); the default keeps the test suite quick.
 func TestSoakHeapSettles(t *testing.T) {
-	n := 3000
+	n := 2000
 	if v := os.Getenv("FOOTBOT_SOAK"); v != "" {
 		n, _ = strconv.Atoi(v)
 	} else if testing.Short() {
