@@ -44,10 +44,11 @@ type asker struct {
 
 type recentAnswer struct {
 	question  string // normalized
-	entryID   string
 	askerID   string
-	messageID string
 	at        time.Time
+	entryID   string        // set when the answer is known
+	messageID string        // set when the answer has been posted
+	sent      chan struct{} // closed once posting ended, posted or not
 }
 
 func newFlood(perMinute, burst int) *flood {
@@ -100,7 +101,7 @@ func (f *flood) claim(channelID, userID, question string, now time.Time) (r *rec
 			return nil, false
 		}
 	}
-	r = &recentAnswer{question: q, askerID: userID, at: now}
+	r = &recentAnswer{question: q, askerID: userID, at: now, sent: make(chan struct{})}
 	recent := append(f.channels[channelID], r)
 	if len(recent) > maxRecentPerChannel {
 		recent = recent[len(recent)-maxRecentPerChannel:]
@@ -109,26 +110,51 @@ func (f *flood) claim(channelID, userID, question string, now time.Time) (r *rec
 	return r, true
 }
 
-// settle records what a claimed question was answered with, and where.
-func (f *flood) settle(r *recentAnswer, entryID, messageID string) {
+// answering records which entry a claimed question is being answered with.
+func (f *flood) answering(r *recentAnswer, entryID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	r.entryID, r.messageID = entryID, messageID
+	r.entryID = entryID
 }
 
+// settle records where the answer was posted ("" if it was not), and releases those waiting
+// for it in earlier. It must be called once for every claim.
+func (f *flood) settle(r *recentAnswer, messageID string) {
+	f.mu.Lock()
+	r.messageID = messageID
+	f.mu.Unlock()
+	close(r.sent)
+}
+
+// earlierWait bounds how long a question waits for an identical answer still being posted.
+const earlierWait = 2 * time.Second
+
 // earlier returns the message that answered entryID in the channel within pointWindow for
-// someone else, if any.
+// someone else, if any. An answer still being posted is waited for (up to earlierWait), so two
+// people asking at once still get one answer and one pointer.
 func (f *flood) earlier(channelID, userID, entryID string, now time.Time) (messageID string, ok bool) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
+	var found *recentAnswer
 	recent := f.channels[channelID]
 	for i := len(recent) - 1; i >= 0; i-- {
 		r := recent[i]
-		if r.entryID == entryID && r.askerID != userID && r.messageID != "" && now.Sub(r.at) < pointWindow {
-			return r.messageID, true
+		if r.entryID == entryID && r.askerID != userID && now.Sub(r.at) < pointWindow {
+			found = r
+			break
 		}
 	}
-	return "", false
+	f.mu.Unlock()
+	if found == nil {
+		return "", false
+	}
+	select {
+	case <-found.sent:
+	case <-time.After(earlierWait):
+		return "", false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return found.messageID, found.messageID != ""
 }
 
 // sweep forgets idle askers and old answers, at most once a minute.

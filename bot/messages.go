@@ -32,6 +32,8 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 	if !fresh {
 		return // the same person, the same question, moments ago: it has its answer
 	}
+	messageID := ""
+	defer func() { b.flood.settle(recent, messageID) }()
 	switch b.flood.admit(m.Author.ID, now) {
 	case slowDown:
 		b.opts.Metrics.FloodLimited()
@@ -46,18 +48,19 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 		b.apologizeMessage(m.Message)
 		return
 	}
-	entryID := ""
 	if a.Answered() {
-		entryID = a.Entry.ID
-		if earlier, ok := b.flood.earlier(m.ChannelID, m.Author.ID, entryID, now); ok && m.GuildID != "" {
+		if earlier, ok := b.flood.earlier(m.ChannelID, m.Author.ID, a.Entry.ID, now); ok && m.GuildID != "" {
 			link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", m.GuildID, m.ChannelID, earlier)
 			b.reply(m.Message, &discordgo.MessageSend{Content: fmt.Sprintf("I answered this a moment ago: **%s** → %s", truncate(a.Entry.Title, 200), link)})
 			return
 		}
 	}
+	if a.Answered() {
+		b.flood.answering(recent, a.Entry.ID)
+	}
 	r := b.render(a, m.Author.ID)
 	if sent := b.reply(m.Message, &discordgo.MessageSend{Embeds: r.embeds, Components: r.components}); sent != nil {
-		b.flood.settle(recent, entryID, sent.ID)
+		messageID = sent.ID
 	}
 }
 
