@@ -89,6 +89,12 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	for i, t := range terms {
 		variants[i] = ix.vocab.variants(t)
 	}
+	if !ix.vocab.saysAnything(variants) && !a.Safety && !a.Emergency {
+		// Only everyday words ("hi there, can you help me?", "what can you do"): a greeting
+		// or a question about the bot itself, not a topic to search.
+		a.Outcome = Greeting
+		return a, nil
+	}
 	ranked := ix.rank(hits, variants)
 	if a.Safety && matchesAny(words, permissionTriggers) && ix.vocab.asksAboutMassage(variants) {
 		ranked = safetyFirst(ranked)

@@ -167,3 +167,12 @@ func TestOneWordThatSeveralEntriesShareGetsSuggestionsNotAGuess(t *testing.T) {
 		t.Errorf(`"sleep" = %s %v, want the sleep entry: one entry is clearly about it`, a.Outcome, a.Entry)
 	}
 }
+
+func TestQuestionsAboutTheBotItselfGetTheHelpText(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"hi there, can you help me?", "what can you do", "can you help"} {
+		if a := answer(t, ix, q); a.Outcome != knowledge.Greeting {
+			t.Errorf("%q: outcome %s, want the help text", q, a.Outcome)
+		}
+	}
+}

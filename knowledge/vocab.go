@@ -17,7 +17,7 @@ really actually just also maybe kinda basically honestly honest tldr help`)
 // of a topic word ("fungus", "shoes") does.
 var commonWords = strings.Fields(`able about above actual actually after again against ago all almost
 along already also although always am among an and another any anybody anyhow anymore anyone
-anything anyway anywhere are around as at away back bad be became because become been before
+anything anyway anywhere are around as at away back bad be because been before
 being believe best better between big bit both bring but buy by call came can cannot cant care
 case cause certain certainly change come comes coming could couldnt did didnt different
 do does doesnt doing done dont down during each easy either else enough especially even ever
@@ -339,6 +339,17 @@ func (v *vocabulary) weight(variants []string) float64 {
 	}
 	n := float64(v.entries)
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// saysAnything reports whether any question term weighs anything: a question of everyday
+// words only has no topic.
+func (v *vocabulary) saysAnything(terms [][]string) bool {
+	for _, variants := range terms {
+		if v.weight(variants) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func isNumber(term string) bool {
