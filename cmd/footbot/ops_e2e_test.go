@@ -349,3 +349,21 @@ func TestTheAskerCanDismissAWrongAnswer(t *testing.T) {
 		return nil
 	})
 }
+
+func TestA429OnAnInteractionCallbackIsRetriedWithinTheDeadline(t *testing.T) {
+	w := start(t, newServer(t), nil)
+	w.srv.InjectRateLimit(discordtest.RateLimit{Method: "POST", Route: "/interactions/{id}/{token}/callback", Count: 1, RetryAfter: 200 * time.Millisecond})
+	c := w.command("carol", "routine")
+	if c.Type != discordgo.InteractionResponseChannelMessageWithSource || c.Latency > 3*time.Second {
+		t.Errorf("callback type %d after %v", c.Type, c.Latency)
+	}
+	tries := 0
+	for _, r := range w.srv.Requests() {
+		if strings.HasSuffix(r.Route, "/callback") {
+			tries++
+		}
+	}
+	if tries != 2 {
+		t.Errorf("%d callback requests, want 2 (one 429, one retry)", tries)
+	}
+}

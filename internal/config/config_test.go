@@ -58,3 +58,20 @@ func TestEnvironmentWinsOverTheDotEnvFile(t *testing.T) {
 		t.Errorf("a missing .env is fine: %v", err)
 	}
 }
+
+func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
+	example, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	FromLookup(func(k string) (string, bool) { read = append(read, k); return "", false })
+	for _, k := range read {
+		if !strings.Contains(string(example), "\n"+k+"=") {
+			t.Errorf(".env.example does not document %s", k)
+		}
+	}
+	if len(read) < 15 {
+		t.Errorf("only %d variables read", len(read))
+	}
+}
