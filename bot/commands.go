@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
-		b.opts.Metrics.Interaction(name)
+		b.opts.Metrics.Interaction(knownLabel(name, "ask", "faq", "routine", "benefits", "help", "reload", "unanswered"))
 		if name == "ask" || name == "faq" {
 			if v := b.flood.admit(userID(i.Interaction), time.Now()); v != allow {
 				// An interaction must be answered; an ephemeral note costs the channel nothing.
@@ -110,7 +111,7 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 		resp = b.autocomplete(i.Interaction)
 	case discordgo.InteractionMessageComponent:
 		route, _, _ := strings.Cut(i.MessageComponentData().CustomID, "/")
-		b.opts.Metrics.Interaction("component:" + route)
+		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del"))
 		resp, after = b.component(i.Interaction)
 	default:
 		return
@@ -119,6 +120,14 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	if after != nil {
 		after()
 	}
+}
+
+// knownLabel keeps metric labels to a fixed set, whatever names arrive.
+func knownLabel(name string, known ...string) string {
+	if slices.Contains(known, name) {
+		return name
+	}
+	return "other"
 }
 
 // command routes a slash command to its handler.
