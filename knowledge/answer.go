@@ -42,10 +42,12 @@ type Answer struct {
 	Entry    *Entry  // the matched entry; nil unless Outcome is Answered
 	Score    float64 // bleve's score of the best hit (0 when nothing was searched or found)
 	// Confidence is the weighted share of the question's terms the best entry contains (0-1).
-	Confidence  float64
-	Suggestions []*Entry // up to three close entries, other than Entry
-	Safety      bool     // the question names a risk: show SafetyNotice
-	Emergency   bool     // the question suggests an emergency: show EmergencyNotice first
+	Confidence float64
+	// Suggestions are up to three close entries: when answered, the entry's related ones; when
+	// declined, the best of the search.
+	Suggestions []*Entry
+	Safety      bool // the question names a risk: show SafetyNotice
+	Emergency   bool // the question suggests an emergency: show EmergencyNotice first
 	// The notices and disclaimer texts of the knowledge base that answered.
 	SafetyNotice    string
 	EmergencyNotice string
@@ -108,12 +110,22 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 			ranked = ranked[1:]
 		}
 	}
-	for _, h := range ranked {
-		if len(a.Suggestions) == maxSuggestions {
-			break
+	if a.Answered() {
+		// Next to a sure answer, the runners-up of the search are mostly noise; the entries the
+		// moderators marked as related are what a reader wants next.
+		for _, id := range a.Entry.Related {
+			if e := ix.base.Entry(id); e != nil && len(a.Suggestions) < maxSuggestions {
+				a.Suggestions = append(a.Suggestions, e)
+			}
 		}
-		if h.coverage > 0 {
-			a.Suggestions = append(a.Suggestions, h.entry)
+	} else {
+		for _, h := range ranked {
+			if len(a.Suggestions) == maxSuggestions {
+				break
+			}
+			if h.coverage > 0 {
+				a.Suggestions = append(a.Suggestions, h.entry)
+			}
 		}
 	}
 	if a.Safety && !a.Answered() {
