@@ -4,6 +4,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,6 +76,8 @@ type Bot struct {
 	userID     atomic.Value // string
 	registered sync.Once
 
+	botRoles sync.Map // "guild id/bot user id" -> id of that bot's managed role in the guild
+
 	ready        atomic.Bool   // the gateway session is ready
 	disconnected chan struct{} // a gateway connection ended
 }
@@ -140,6 +143,7 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onResumed)
 	s.AddHandler(b.onDisconnect)
+	s.AddHandler(b.onRawEvent)
 	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.guard("message", func() { b.onMessage(m) }, func() { b.apologizeMessage(m.Message) })
 	})
@@ -321,6 +325,40 @@ func (b *Bot) onDisconnect(s *discordgo.Session, d *discordgo.Disconnect) {
 	case b.disconnected <- struct{}{}:
 	default: // a reconnect is already due
 	}
+}
+
+// onRawEvent learns the bot's managed role in each guild from GUILD_CREATE: people often
+// mention that role instead of the bot (Discord offers both when typing @footbot), and mean
+// the bot. discordgo's Role type drops the tags that say which role is the bot's.
+func (b *Bot) onRawEvent(s *discordgo.Session, e *discordgo.Event) {
+	if e.Type != "GUILD_CREATE" && e.Type != "GUILD_ROLE_CREATE" {
+		return
+	}
+	var g struct {
+		ID      string `json:"id"`
+		GuildID string `json:"guild_id"`
+		Roles   []role `json:"roles"`
+		Role    *role  `json:"role"`
+	}
+	if json.Unmarshal(e.RawData, &g) != nil {
+		return
+	}
+	if g.Role != nil {
+		g.ID, g.Roles = g.GuildID, []role{*g.Role}
+	}
+	// Keyed by bot too: this handler may run before READY's has told which user the bot is.
+	for _, r := range g.Roles {
+		if r.Tags.BotID != "" {
+			b.botRoles.Store(g.ID+"/"+r.Tags.BotID, r.ID)
+		}
+	}
+}
+
+type role struct {
+	ID   string `json:"id"`
+	Tags struct {
+		BotID string `json:"bot_id"`
+	} `json:"tags"`
 }
 
 // isModerator reports whether the member who sent an interaction may use moderator commands.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -92,7 +93,12 @@ func (b *Bot) addressed(m *discordgo.Message) bool {
 		return true
 	}
 	self := b.userID.Load().(string)
-	return slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == self })
+	if slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == self }) ||
+		strings.Contains(m.Content, "<@"+self+">") || strings.Contains(m.Content, "<@!"+self+">") {
+		return true
+	}
+	role, ok := b.botRoles.Load(m.GuildID + "/" + self)
+	return ok && slices.Contains(m.MentionRoles, role.(string))
 }
 
 // answer asks the knowledge base, then logs, counts and (if declined) records the question

@@ -293,3 +293,24 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("/help = %+v", d)
 	}
 }
+
+func TestMentioningTheBotsRoleCountsAsMentioningTheBot(t *testing.T) {
+	srv := newServer(t)
+	// Discord delivers the text of a message that mentions only the bot's role with the
+	// Message Content intent, which ASK_CHANNEL_IDS turns on.
+	help := srv.Config().Guilds[0].Channels[1].ID
+	w := start(t, srv, func(c *config.Config) { c.AskChannels = []string{help} })
+	var botRole string
+	for _, r := range w.srv.Config().Guilds[0].Roles {
+		if r.BotID == w.botID() {
+			botRole = r.ID
+		}
+	}
+	if botRole == "" {
+		t.Fatal("the loopback guild has no managed role for the bot")
+	}
+	q := w.say("carol", w.channel("general"), discordtest.MentionRole(botRole)+" what are the main pressure points?")
+	if r := w.replyTo(q); r.Embeds[0].Title != shipped(t).Entry("pressure-points").Title {
+		t.Errorf("answer = %q", r.Embeds[0].Title)
+	}
+}
