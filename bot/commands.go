@@ -158,8 +158,8 @@ func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		if o := opts["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
 			private = o.BoolValue()
 		}
-		routine := b.live.Base().Routine()
-		a, _ := b.live.Topic(routine.ID)
+		ix := b.live.Index() // one base for both look-ups, even if a reload swaps it meanwhile
+		a, _ := ix.Topic(ix.Base().Routine().ID)
 		return message(render(a), private)
 	case "benefits":
 		return b.benefits()

@@ -55,8 +55,6 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 			b.reply(m.Message, &discordgo.MessageSend{Content: fmt.Sprintf("I answered this a moment ago: **%s** → %s", truncate(a.Entry.Title, 200), link)})
 			return
 		}
-	}
-	if a.Answered() {
 		b.flood.answering(recent, a.Entry.ID)
 	}
 	r := b.render(a, m.Author.ID)
