@@ -31,10 +31,11 @@ func (l *Live) Base() *Base { return l.cur.Load().Base() }
 // Answer answers a question with the index in service.
 func (l *Live) Answer(ctx context.Context, question string) (Answer, error) {
 	for {
-		a, err := l.cur.Load().Answer(ctx, question)
+		ix := l.cur.Load()
+		a, err := ix.Answer(ctx, question)
 		// A reload may close the index between loading the pointer and searching it; the new
-		// one is already in place, so ask again.
-		if errors.Is(err, ErrClosed) && ctx.Err() == nil {
+		// one is already in place, so ask again. (After Close there is no new one: give up.)
+		if errors.Is(err, ErrClosed) && l.cur.Load() != ix {
 			continue
 		}
 		return a, err
@@ -44,8 +45,9 @@ func (l *Live) Answer(ctx context.Context, question string) (Answer, error) {
 // Suggest returns entries for a partly typed topic, with the index in service.
 func (l *Live) Suggest(ctx context.Context, text string, n int) ([]*Entry, error) {
 	for {
-		s, err := l.cur.Load().Suggest(ctx, text, n)
-		if errors.Is(err, ErrClosed) && ctx.Err() == nil {
+		ix := l.cur.Load()
+		s, err := ix.Suggest(ctx, text, n)
+		if errors.Is(err, ErrClosed) && l.cur.Load() != ix {
 			continue
 		}
 		return s, err

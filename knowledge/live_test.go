@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,18 @@ func TestReloadKeepsTheOldBaseWhenAFileIsBroken(t *testing.T) {
 	}
 	if a, err := live.Answer(context.Background(), "how often should I massage my feet"); err != nil || !a.Answered() {
 		t.Errorf("after a failed reload: %v %v", a.Outcome, err)
+	}
+}
+
+func TestAnswerAfterCloseFailsInsteadOfSpinning(t *testing.T) {
+	base, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _ := knowledge.NewIndex(base)
+	live := knowledge.NewLive(ix)
+	live.Close()
+	if _, err := live.Answer(context.Background(), "how often should I massage my feet"); !errors.Is(err, knowledge.ErrClosed) {
+		t.Errorf("Answer after Close = %v, want ErrClosed", err)
 	}
 }
