@@ -178,6 +178,23 @@ func (b *Bot) guard(what string, fn, apologize func()) {
 	fn()
 }
 
+// background runs fn in its own goroutine as tracked work: shutdown waits for it. It is
+// counted before the goroutine starts, so a shutdown that begins meanwhile still waits.
+func (b *Bot) background(what string, fn func()) {
+	if !b.work.start() {
+		return
+	}
+	go func() {
+		defer b.work.done()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("background work panicked", "work", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
+		fn()
+	}()
+}
+
 // FatalError is a gateway close that reconnecting cannot fix.
 type FatalError struct {
 	Code int

@@ -121,11 +121,11 @@ func (b *Bot) answer(ctx context.Context, source, question, userID string) (know
 	b.log.Info("question", attrs...)
 	if a.Outcome == knowledge.Declined && b.opts.Feedback != nil {
 		// Writing it down takes a synced file write (about 1.5 ms): not on the reply's path.
-		go b.guard("record declined", func() {
+		b.background("record declined", func() {
 			if err := b.opts.Feedback.AddDeclined(a.Question, userID, start); err != nil {
 				b.log.Error("record declined question", "error", err)
 			}
-		}, nil)
+		})
 	}
 	return a, true
 }
