@@ -160,11 +160,11 @@ func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		}
 		ix := b.live.Index() // one base for both look-ups, even if a reload swaps it meanwhile
 		a, _ := ix.Topic(ix.Base().Routine().ID)
-		return message(render(a), private)
+		return message(renderAnswer(a), private)
 	case "benefits":
 		return b.benefits()
 	case "help":
-		return message(render(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
+		return message(renderAnswer(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
 	case "reload":
 		return b.reload(i)
 	case "unanswered":

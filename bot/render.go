@@ -42,9 +42,9 @@ type reply struct {
 	components []discordgo.MessageComponent
 }
 
-// render turns an answer into an embed and buttons. It never searches; the Answer has
+// renderAnswer turns an answer into an embed and buttons. It never searches; the Answer has
 // everything.
-func render(a knowledge.Answer) reply {
+func renderAnswer(a knowledge.Answer) reply {
 	e := &discordgo.MessageEmbed{Footer: &discordgo.MessageEmbedFooter{Text: truncate(a.Disclaimer, maxFooter)}}
 	var desc strings.Builder
 	if a.Emergency {
@@ -158,7 +158,7 @@ const dismissWindow = 5 * time.Minute
 // render renders an answer with the controls under it: feedback buttons when feedback is kept,
 // and a button with which the asker may dismiss the answer for a few minutes.
 func (b *Bot) render(a knowledge.Answer, askerID string) reply {
-	r := render(a)
+	r := renderAnswer(a)
 	if a.Outcome == knowledge.Greeting {
 		return r
 	}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -49,7 +51,11 @@ func (b *Bot) postCallback(i *discordgo.Interaction, resp *discordgo.Interaction
 		res, err := b.s.Client.Do(req)
 		if err != nil {
 			// The URL holds the interaction token: report the failure without it.
-			return fmt.Errorf("post interaction callback: %w", unwrapURLError(err))
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return fmt.Errorf("post interaction callback: %w", err)
 		}
 		data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 		res.Body.Close()
@@ -83,13 +89,4 @@ func retryAfter(res *http.Response, body []byte) time.Duration {
 		return time.Duration(s * float64(time.Second))
 	}
 	return 100 * time.Millisecond
-}
-
-// unwrapURLError drops the URL from an *url.Error (it contains the interaction token).
-func unwrapURLError(err error) error {
-	type unwrapper interface{ Unwrap() error }
-	if u, ok := err.(unwrapper); ok && u.Unwrap() != nil {
-		return u.Unwrap()
-	}
-	return err
 }

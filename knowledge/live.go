@@ -30,28 +30,26 @@ func (l *Live) Base() *Base { return l.cur.Load().Base() }
 
 // Answer answers a question with the index in service.
 func (l *Live) Answer(ctx context.Context, question string) (Answer, error) {
+	return inService(l, func(ix *Index) (Answer, error) { return ix.Answer(ctx, question) })
+}
+
+// inService runs a search on the index in service. A reload may close that index between
+// loading the pointer and searching it; the new one is already in place, so the search runs
+// again. (After Close there is no new one: the error stands.)
+func inService[T any](l *Live, search func(*Index) (T, error)) (T, error) {
 	for {
 		ix := l.cur.Load()
-		a, err := ix.Answer(ctx, question)
-		// A reload may close the index between loading the pointer and searching it; the new
-		// one is already in place, so ask again. (After Close there is no new one: give up.)
+		v, err := search(ix)
 		if errors.Is(err, ErrClosed) && l.cur.Load() != ix {
 			continue
 		}
-		return a, err
+		return v, err
 	}
 }
 
 // Suggest returns entries for a partly typed topic, with the index in service.
 func (l *Live) Suggest(ctx context.Context, text string, n int) ([]*Entry, error) {
-	for {
-		ix := l.cur.Load()
-		s, err := ix.Suggest(ctx, text, n)
-		if errors.Is(err, ErrClosed) && l.cur.Load() != ix {
-			continue
-		}
-		return s, err
-	}
+	return inService(l, func(ix *Index) ([]*Entry, error) { return ix.Suggest(ctx, text, n) })
 }
 
 // Reload loads a knowledge base with load, indexes it and puts it in service, then closes the

@@ -436,7 +436,7 @@ func (l *loader) finish() {
 	if l.emergencyAt == "" {
 		l.problem(notices, 1, "no emergency notice: add a top-level emergency: with text: and triggers:")
 	}
-	if len(l.base.Entries) > 0 && len(slices.DeleteFunc(slices.Clone(l.base.Entries), func(e *Entry) bool { return e.Kind != KindRoutine })) == 0 {
+	if len(l.base.Entries) > 0 && !slices.ContainsFunc(l.base.Entries, func(e *Entry) bool { return e.Kind == KindRoutine }) {
 		l.problem(l.fileName("routine.yaml"), 1, "no routine: add an entry of kind routine with its steps")
 	}
 }
