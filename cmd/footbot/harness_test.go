@@ -65,16 +65,20 @@ func newServer(t *testing.T) *discordtest.Server {
 	return discordtest.New(t, discordtest.Options{Token: testToken, Guilds: []discordtest.Guild{testGuild()}})
 }
 
+// testConfig is the configuration of a footbot aimed at srv with the test token.
+func testConfig(tb testing.TB, srv *discordtest.Server) config.Config {
+	cfg := config.Default()
+	cfg.Token, cfg.APIBase, cfg.DataDir = testToken, srv.URL(), tb.TempDir()
+	return cfg
+}
+
 // start runs footbot against srv with a configuration adjusted by tweak, and waits until its
 // slash commands are registered.
 func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *world {
 	t.Helper()
 	g := srv.Config().Guilds[0]
-	cfg := config.Default()
-	cfg.Token = testToken
-	cfg.APIBase = srv.URL()
+	cfg := testConfig(t, srv)
 	cfg.GuildID = g.ID
-	cfg.DataDir = t.TempDir()
 	cfg.LogLevel = -4 // debug: the token must stay out of every line, even these
 	if tweak != nil {
 		tweak(&cfg)

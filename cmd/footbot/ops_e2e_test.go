@@ -304,22 +304,17 @@ func TestFeedbackAndUnansweredQuestionsSurviveARestart(t *testing.T) {
 	w.main.Close()
 
 	w2 := start(t, srv, func(c *config.Config) { c.DataDir = data0 })
-	report := data(t, w2.command("bob", "unanswered")).Content
-	if !strings.Contains(report, "what shoe size is best for hiking") || !strings.Contains(report, "how-often") {
-		t.Errorf("/unanswered after a restart:\n%s", report)
+	unanswered := data(t, w2.command("bob", "unanswered")).Content
+	if !strings.Contains(unanswered, "what shoe size is best for hiking") || !strings.Contains(unanswered, "how-often") {
+		t.Errorf("/unanswered after a restart:\n%s", unanswered)
 	}
 	if refused := data(t, w2.command("carol", "unanswered")).Content; !strings.Contains(refused, "Only moderators") {
 		t.Errorf("carol's /unanswered = %q", refused)
 	}
 	var out strings.Builder
-	if err := report0(data0, &out); err != nil || !strings.Contains(out.String(), "shoe size") {
+	if err := report(config.Default(), []string{"--data", data0}, &out); err != nil || !strings.Contains(out.String(), "shoe size") {
 		t.Errorf("footbot report = %v:\n%s", err, out.String())
 	}
-}
-
-// report0 runs "footbot report --data dir".
-func report0(dir string, out io.Writer) error {
-	return report(config.Default(), []string{"--data", dir}, out)
 }
 
 func TestTheAskerCanDismissAWrongAnswer(t *testing.T) {

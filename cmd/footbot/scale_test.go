@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -22,8 +21,8 @@ import (
 
 func TestShardSettingsReachTheIdentify(t *testing.T) {
 	srv := newServer(t)
-	cfg := config.Default()
-	cfg.Token, cfg.APIBase, cfg.DataDir, cfg.ShardID, cfg.ShardCount = testToken, srv.URL(), t.TempDir(), 1, 2
+	cfg := testConfig(t, srv)
+	cfg.ShardID, cfg.ShardCount = 1, 2
 	m := &Main{Config: cfg, Stderr: &syncBuffer{}}
 	defer m.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -48,8 +47,7 @@ func TestShardSettingsReachTheIdentify(t *testing.T) {
 // is what footbot adds.
 func BenchmarkMessageRoundTrip(b *testing.B) {
 	roundTrips(b, func(srv *discordtest.Server) func() {
-		cfg := config.Default()
-		cfg.Token, cfg.APIBase, cfg.DataDir = testToken, srv.URL(), b.TempDir()
+		cfg := testConfig(b, srv)
 		cfg.RatePerMinute, cfg.RateBurst = 1<<30, 1<<30 // measure the answer path, not flood control
 		cfg.LogLevel = 8                                // errors only: logging is not what is measured
 		m := &Main{Config: cfg, Stderr: &syncBuffer{}}
@@ -193,5 +191,5 @@ func mib(v []uint64) []string {
 	for _, x := range v {
 		out = append(out, fmt.Sprintf("%.1f", float64(x)/(1<<20)))
 	}
-	return slices.Clip(out)
+	return out
 }
