@@ -17,10 +17,11 @@
 // requests fail with 429. It then reads what the bot did: Messages, BotMessages, Interaction,
 // Commands, Requests, Stats, and the Wait methods for things that happen asynchronously.
 //
-// Every JSON request body is checked against Discord's OpenAPI description
-// (shared/discord-openapi.json, see FindSpec) and against the limits Discord enforces beyond it;
-// Request.SchemaErrors and Server.SchemaErrors report the problems, so a test can assert that
-// everything the bot sent was valid.
+// Every JSON request body is checked against Discord's OpenAPI description and against the limits
+// Discord enforces beyond it; Request.SchemaErrors and Server.SchemaErrors report the problems, so
+// a test can assert that everything the bot sent was valid. The description is a copy kept in
+// this package (openapi/discord-openapi.json, beside its MIT licence) and built into it, so the
+// tests need no file outside the repository; Options.SpecPath checks against another file.
 //
 // The server follows Discord's documented behaviour where a bot can observe it: error bodies
 // and codes, rate-limit headers, the 3-second interaction deadline, intents (including the

@@ -51,7 +51,8 @@ type Options struct {
 	// RateLimitWindow is the length of a bucket's window. Default 1 s.
 	RateLimitWindow time.Duration
 
-	// SpecPath is the path of Discord's OpenAPI description. Default: FindSpec().
+	// SpecPath is the path of a file with Discord's OpenAPI description to check request bodies
+	// against. Default: the copy built into this package (openapi/discord-openapi.json).
 	SpecPath string
 	// DisableSchemaValidation turns off checking request bodies against the OpenAPI description.
 	DisableSchemaValidation bool

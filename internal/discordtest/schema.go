@@ -2,8 +2,10 @@ package discordtest
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,34 +18,22 @@ import (
 	xmessage "golang.org/x/text/message"
 )
 
-// specName is the file name of Discord's OpenAPI description in the shared folder.
-const specName = "discord-openapi.json"
-
 // specURL is the made-up address the description is registered under in the schema compiler.
 const specURL = "https://discordtest.invalid/openapi.json"
 
 var printer = xmessage.NewPrinter(language.English)
 
-// FindSpec looks for shared/discord-openapi.json in the working directory and each of its
-// parents, and returns the first path found. From inside the repository this finds the
-// repository's ../shared folder.
-func FindSpec() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("discordtest: find %s: %w", specName, err)
-	}
-	for {
-		path := filepath.Join(dir, "shared", specName)
-		if _, err := os.Stat(path); err == nil {
-			return path, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("discordtest: no shared/%s above the working directory; set Options.SpecPath", specName)
-		}
-		dir = parent
-	}
-}
+// embeddedSpec is Discord's official OpenAPI description of its v10 HTTP API, kept in this
+// package at openapi/discord-openapi.json beside its MIT licence (openapi/discord-openapi.LICENSE)
+// and built into the package, so that the tests of a fresh clone need nothing outside the
+// repository. Options.SpecPath replaces it with a file. Only test binaries link discordtest, so
+// the 1.2 MB never reach the footbot program.
+//
+//go:embed openapi/discord-openapi.json
+var embeddedSpec []byte
+
+// embeddedSpecName names the embedded description in errors.
+const embeddedSpecName = "internal/discordtest/openapi/discord-openapi.json (embedded)"
 
 // spec is Discord's OpenAPI description, ready to validate request bodies. Operations' schemas
 // are compiled on first use and kept.
@@ -62,8 +52,8 @@ type specOp struct {
 	pointer string // JSON pointer to the request body's application/json schema
 }
 
-// specs holds each description loaded so far, by absolute path: parsing the 1.2 MB file once per
-// process keeps servers cheap to start.
+// specs holds each description loaded so far, by absolute path, "" for the embedded one: parsing
+// the 1.2 MB description once per process keeps servers cheap to start.
 var specs struct {
 	sync.Mutex
 	byPath map[string]*specEntry
@@ -75,46 +65,60 @@ type specEntry struct {
 	err  error
 }
 
-// loadSpec returns the description at path, parsing it on first use.
+// loadSpec returns the description in the file at path, or the embedded one when path is "",
+// parsing it on first use.
 func loadSpec(path string) (*spec, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("discordtest: spec %s: %w", path, err)
+	key := ""
+	if path != "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("discordtest: spec %s: %w", path, err)
+		}
+		key = abs
 	}
 	specs.Lock()
 	if specs.byPath == nil {
 		specs.byPath = map[string]*specEntry{}
 	}
-	e := specs.byPath[abs]
+	e := specs.byPath[key]
 	if e == nil {
 		e = &specEntry{}
-		specs.byPath[abs] = e
+		specs.byPath[key] = e
 	}
 	specs.Unlock()
-	e.once.Do(func() { e.spec, e.err = parseSpec(abs) })
+	e.once.Do(func() { e.spec, e.err = readSpec(key) })
 	return e.spec, e.err
 }
 
-func parseSpec(path string) (*spec, error) {
+// readSpec parses the description in the file at path, or the embedded one when path is "".
+func readSpec(path string) (*spec, error) {
+	if path == "" {
+		return parseSpec(embeddedSpecName, bytes.NewReader(embeddedSpec))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("discordtest: spec: %w", err)
 	}
 	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
+	return parseSpec(path, f)
+}
+
+// parseSpec parses a description read from r; name says where it comes from in errors.
+func parseSpec(name string, r io.Reader) (*spec, error) {
+	doc, err := jsonschema.UnmarshalJSON(r)
 	if err != nil {
-		return nil, fmt.Errorf("discordtest: spec %s: %w", path, err)
+		return nil, fmt.Errorf("discordtest: spec %s: %w", name, err)
 	}
 	root, _ := doc.(map[string]any)
 	paths, _ := root["paths"].(map[string]any)
 	if paths == nil {
-		return nil, fmt.Errorf("discordtest: spec %s has no paths", path)
+		return nil, fmt.Errorf("discordtest: spec %s has no paths", name)
 	}
 	sp := &spec{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{}}
 	sp.compiler.DefaultDraft(jsonschema.Draft2020)
 	sp.compiler.AssertFormat()
 	if err := sp.compiler.AddResource(specURL, doc); err != nil {
-		return nil, fmt.Errorf("discordtest: spec %s: %w", path, err)
+		return nil, fmt.Errorf("discordtest: spec %s: %w", name, err)
 	}
 	for p, item := range paths {
 		for method, op := range object(item) {

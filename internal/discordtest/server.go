@@ -75,13 +75,7 @@ func Start(opts Options) (*Server, error) {
 		conns:        map[*gwConn]struct{}{},
 	}
 	if !o.DisableSchemaValidation {
-		path := o.SpecPath
-		if path == "" {
-			if path, err = FindSpec(); err != nil {
-				return nil, err
-			}
-		}
-		if s.spec, err = loadSpec(path); err != nil {
+		if s.spec, err = loadSpec(o.SpecPath); err != nil {
 			return nil, err
 		}
 	}
