@@ -100,10 +100,12 @@ func TestEveryReplyFitsDiscordsLimits(t *testing.T) {
 	for range 5 {
 		long.Steps = append(long.Steps, knowledge.Step{Title: strings.Repeat("s", 200), Text: strings.Repeat("x", 1024)})
 	}
-	a := knowledge.Answer{Outcome: knowledge.Answered, Entry: long, Safety: true, Emergency: true,
+	a := knowledge.Answer{Outcome: knowledge.Answered, Entry: long, Entries: []*knowledge.Entry{long, long}, Safety: true, Emergency: true,
 		SafetyNotice: strings.Repeat("s", 1024), EmergencyNotice: strings.Repeat("e", 1024), Disclaimer: strings.Repeat("d", 1024),
 		Suggestions: []*knowledge.Entry{long, long, long}}
 	checkLimits(t, "longest answer", b.render(a, "1"))
-	a.Outcome, a.Entry = knowledge.Declined, nil
+	a.Outcome, a.Entry, a.Entries = knowledge.Declined, nil, nil
 	checkLimits(t, "longest decline", b.render(a, "1"))
+	a.Outcome = knowledge.Emergency
+	checkLimits(t, "longest emergency", b.render(a, "1"))
 }

@@ -56,6 +56,14 @@ func renderAnswer(a knowledge.Answer) reply {
 		e.Title, e.Color = a.Entry.Title, colorAnswer
 		desc.WriteString(a.Entry.Answer)
 		addRoutine(e, &desc, a.Entry)
+		// A second question in the same message, or the safety entry beside the answer: its own
+		// titled section, so each answer reads as the answer to one question.
+		for _, more := range a.AnsweredWith()[1:] {
+			fmt.Fprintf(&desc, "\n\n**%s**\n%s", more.Title, more.Answer)
+			addRoutine(e, &desc, more)
+		}
+	case knowledge.Emergency:
+		e.Title = "Please get medical help now"
 	case knowledge.Declined:
 		e.Title, e.Color = "I don't know that one", colorDeclined
 		desc.WriteString(knowledge.DeclineText)

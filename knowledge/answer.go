@@ -14,13 +14,12 @@ import (
 // the cap keeps a pasted wall of text from costing more than a normal question.
 const MaxQuestion = 500
 
-// confidenceThreshold is the share of a question's weighted terms the best entry must contain
-// for the bot to answer rather than say it does not know. Below it, the entry found is only a
-// suggestion. Tuned on testdata/eval.yaml; see TestEvaluation.
-const confidenceThreshold = 0.6
-
 // maxSuggestions is how many close topics an answer offers.
 const maxSuggestions = 3
+
+// maxEntries is how many entries one reply answers with: two questions in one message get both
+// answers, and a risk named with another question gets the safety entry beside the answer.
+const maxEntries = 2
 
 // Outcome says what kind of reply a question got.
 type Outcome string
@@ -33,16 +32,24 @@ const (
 	Declined Outcome = "declined"
 	// Greeting: the message had no topic at all ("hi", "???"); the bot explains what it does.
 	Greeting Outcome = "greeting"
+	// Emergency: the message describes symptoms that need help now; the bot says to get help
+	// and offers no massage topics.
+	Emergency Outcome = "emergency"
 )
 
 // Answer is what the bot replies to a question, independent of where it is shown.
 type Answer struct {
 	Question string  // the question as searched: mentions stripped, trimmed, capped
-	Outcome  Outcome // answered, declined or greeting
-	Entry    *Entry  // the matched entry; nil unless Outcome is Answered
-	Score    float64 // bleve's score of the best hit (0 when nothing was searched or found)
-	// Confidence is the weighted share of the question's terms the best entry contains (0-1).
+	Outcome  Outcome // answered, declined, greeting or emergency
+	Entry    *Entry  // the first matched entry; nil unless Outcome is Answered
+	// Entries are the entries answered with, Entry first: two when the message asked two
+	// things, or named a risk beside another question.
+	Entries []*Entry
+	Score   float64 // bleve's score of the best hit (0 when nothing was searched or found)
+	// Confidence is how likely the answer is right, from 0 to 1 (0 unless answered).
 	Confidence float64
+	// Rule names the policy rule that decided (see policy), for logs and tests.
+	Rule string
 	// Suggestions are up to three close entries: when answered, the entry's related ones; when
 	// declined, the best of the search.
 	Suggestions []*Entry
@@ -57,98 +64,143 @@ type Answer struct {
 // Answered reports whether the bot answered with an entry.
 func (a Answer) Answered() bool { return a.Outcome == Answered }
 
+// AnsweredWith returns the entries the answer shows: Entries, or Entry alone in an Answer built
+// with only that set; none unless answered.
+func (a Answer) AnsweredWith() []*Entry {
+	switch {
+	case !a.Answered() || a.Entry == nil:
+		return nil
+	case len(a.Entries) == 0:
+		return []*Entry{a.Entry}
+	}
+	return a.Entries
+}
+
 // Answer answers one question. Any text is acceptable input; only a search failure (a cancelled
 // context, a closed index) returns an error.
+//
+// It reads the question (features), searches (hits), and lets the policy decide. An answered
+// message of two questions ("how often? and how long?") is also answered part by part, and a
+// second entry that one part finds joins the answer.
 func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	q := CleanQuestion(question)
 	a := Answer{
 		Question:        q,
-		Outcome:         Greeting,
 		SafetyNotice:    ix.base.Safety.Text,
 		EmergencyNotice: ix.base.Emergency.Text,
 		Disclaimer:      ix.base.Disclaimer,
 	}
 	words := wordsOf(q)
-	a.Safety = matchesAny(words, ix.safety)
-	a.Emergency = matchesAny(words, ix.emergency)
+	a.Safety = ix.signals.safety(words)
+	a.Emergency = ix.signals.emergency(words)
 
-	// Typos are corrected once, up front, so that the search and the coverage see the same words.
-	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
-	terms := ix.vocab.meaningful(aq.english)
-	if len(terms) == 0 {
-		if a.Safety || a.Emergency {
-			a.Outcome = Declined // "diabetes?" is not a greeting, even if it says little else
-			a.Suggestions = ix.safetyEntries()
-		}
-		return a, nil
-	}
-	hits, err := ix.search(ctx, aq, candidates)
+	d, hits, err := ix.decide(ctx, words, a.Safety, a.Emergency)
 	if err != nil {
 		return Answer{}, err
 	}
-	a.Outcome = Declined
+	if parts := splitQuestions(q); len(parts) > 1 && d.outcome == Answered {
+		for _, part := range parts {
+			pw := wordsOf(part)
+			pd, _, err := ix.decide(ctx, pw, ix.signals.safety(pw), false)
+			if err != nil {
+				return Answer{}, err
+			}
+			if pd.outcome != Answered {
+				continue
+			}
+			for _, e := range pd.entries {
+				if len(d.entries) < maxEntries && !slices.Contains(d.entries, e) {
+					d.entries = append(d.entries, e)
+				}
+			}
+		}
+	}
+	a.Outcome, a.Rule, a.Entries, a.Confidence = d.outcome, d.rule, d.entries, d.confidence
+	if len(hits) > 0 {
+		a.Score = hits[0].score
+	}
+	if a.Answered() {
+		a.Entry = a.Entries[0]
+		// Answering with the safety entry shows its notice ("who shouldn't get a foot massage").
+		a.Safety = a.Safety || slices.ContainsFunc(a.Entries, func(e *Entry) bool { return e.Kind == KindSafety })
+	}
+	a.Suggestions = ix.suggestions(a, hits)
+	return a, nil
+}
+
+// decide reads a question's words, searches, and applies the policy.
+func (ix *Index) decide(ctx context.Context, words []string, safety, emergency bool) (decision, []hit, error) {
+	f := features{
+		safety:     safety,
+		emergency:  emergency,
+		clot:       ix.signals.clot(words),
+		permission: ix.signals.permission(words),
+		avoid:      ix.signals.avoid(words),
+		offTopic:   ix.signals.offTopic(words),
+	}
+	// Typos are corrected once, up front, so that the search and the coverage see the same words.
+	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
+	terms := ix.vocab.meaningful(aq.english)
 	variants := make([][]string, len(terms))
 	for i, t := range terms {
 		variants[i] = ix.vocab.variants(t)
 	}
-	if !ix.vocab.saysAnything(variants) && !a.Safety && !a.Emergency {
-		// Only everyday words ("hi there, can you help me?", "what can you do"): a greeting
-		// or a question about the bot itself, not a topic to search.
-		a.Outcome = Greeting
-		return a, nil
-	}
-	ranked := ix.rank(hits, variants)
-	if a.Safety && matchesAny(words, permissionTriggers) && ix.vocab.asksAboutMassage(variants) {
-		ranked = safetyFirst(ranked)
-	}
-	if len(ranked) > 0 {
-		a.Score = ranked[0].score
-		a.Confidence = ranked[0].coverage
-		if a.Confidence >= confidenceThreshold && !ambiguous(terms, ranked) {
-			a.Outcome = Answered
-			a.Entry = ranked[0].entry
-			ranked = ranked[1:]
+	f.terms = len(terms)
+	f.known = ix.vocab.knownWeight(variants)
+	for _, v := range variants {
+		if ix.vocab.unknown(v) {
+			f.unknown++
+			f.unknownW += ix.vocab.weight(v)
 		}
 	}
-	if a.Answered() {
-		// Next to a sure answer, the runners-up of the search are mostly noise; the entries the
-		// moderators marked as related are what a reader wants next.
-		for _, id := range a.Entry.Related {
-			if e := ix.base.Entry(id); e != nil && len(a.Suggestions) < maxSuggestions {
-				a.Suggestions = append(a.Suggestions, e)
-			}
+	f.aboutMassage = ix.vocab.asksAboutMassage(variants)
+	var hits []hit
+	if len(terms) > 0 && !f.emergency {
+		var err error
+		if hits, err = ix.search(ctx, aq, candidates); err != nil {
+			return decision{}, nil, err
 		}
-	} else {
-		for _, h := range ranked {
-			if len(a.Suggestions) == maxSuggestions {
+		hits = ix.rank(hits, variants)
+	}
+	var safetyEntry *Entry
+	if s := ix.base.OfKind(KindSafety); len(s) > 0 {
+		safetyEntry = s[0]
+		for _, h := range hits { // the safety entry the search likes best, if there are several
+			if h.entry.Kind == KindSafety {
+				safetyEntry = h.entry
 				break
 			}
-			if h.coverage > 0 {
-				a.Suggestions = append(a.Suggestions, h.entry)
-			}
 		}
 	}
-	if a.Safety && !a.Answered() {
-		a.Suggestions = prependUnique(ix.safetyEntries(), a.Suggestions)
-	}
-	if a.Emergency && !a.Answered() {
-		// "I have chest pain" must read as "get help now", not as a menu of massage benefits.
-		a.Suggestions = nil
-	}
-	return a, nil
+	return decide(f, hits, safetyEntry, ix.thresholds), hits, nil
 }
 
-// A one-word question that several entries are about about equally ("toes", "heel",
-// "diabetes") is ambiguous: rather than pick one, the bot offers them as suggestions. (Two words
-// are already a question: "massage feet" matches the routine's phrasings.)
-const (
-	ambiguousTerms = 1   // at most this many meaningful terms
-	ambiguousShare = 0.6 // the runner-up's bleve score is at least this share of the best's
-)
-
-func ambiguous(terms []string, ranked []hit) bool {
-	return len(terms) <= ambiguousTerms && len(ranked) > 1 &&
-		ranked[1].coverage >= confidenceThreshold && ranked[1].score >= ambiguousShare*ranked[0].score
+// suggestions picks the close topics shown with an answer: the entry's related ones when it was
+// answered (next to a sure answer the search's runners-up are mostly noise), the best of the
+// search when declined, the safety entries first when a risk was named, and none at all for an
+// emergency, which must read as "get help now", not as a menu of massage benefits.
+func (ix *Index) suggestions(a Answer, hits []hit) []*Entry {
+	var out []*Entry
+	switch {
+	case a.Outcome == Emergency || a.Outcome == Greeting:
+		return nil
+	case a.Answered():
+		for _, id := range a.Entry.Related {
+			if e := ix.base.Entry(id); e != nil && !slices.Contains(a.Entries, e) {
+				out = append(out, e)
+			}
+		}
+	default:
+		for _, h := range hits {
+			if h.coverage > 0 {
+				out = append(out, h.entry)
+			}
+		}
+		if a.Safety {
+			out = append(ix.safetyEntries(), out...)
+		}
+	}
+	return uniqueEntries(out, maxSuggestions)
 }
 
 // candidates is how many search hits are re-ranked.
@@ -176,45 +228,39 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 	return hits
 }
 
-// permissionPhrases ask whether massage is all right for someone. With a named risk ("I have
-// diabetes, can I ...", "is it safe with DVT") and a mention of massage (not "can I put a
-// plaster on a cut") they make the question a safety question, whatever benefit it also
-// mentions.
-var permissionTriggers = compileTriggers(append(strings.Fields(`safe safely unsafe ok okay
-allowed dangerous danger risk* harm* careful still`), "can i", "can we", "can you", "should i",
-	"could i", "may i", "is it bad", "bad idea", "fine to", "alright"))
-
-// safetyFirst moves the best safety entry among the hits to the front and gives it at least the
-// confidence threshold: for a question that names a risk and asks whether massage is all right,
-// the safety answer is the right kind of answer even when a benefit shares more of its words. A
-// safety entry that shares none of the question's words is not promoted.
-func safetyFirst(ranked []hit) []hit {
-	for i, h := range ranked {
-		if h.entry.Kind == KindSafety && h.coverage > 0 {
-			h.coverage = max(h.coverage, confidenceThreshold)
-			out := append([]hit{h}, ranked[:i]...)
-			return append(out, ranked[i+1:]...)
-		}
-	}
-	return ranked
-}
-
 func (ix *Index) safetyEntries() []*Entry {
 	s := ix.base.OfKind(KindSafety)
 	return s[:min(len(s), maxSuggestions)]
 }
 
-// prependUnique puts first before rest, without repeats, keeping at most maxSuggestions.
-func prependUnique(first, rest []*Entry) []*Entry {
-	out := make([]*Entry, 0, maxSuggestions)
-	seen := map[string]bool{}
-	for _, e := range append(first, rest...) {
-		if !seen[e.ID] && len(out) < maxSuggestions {
-			seen[e.ID] = true
+// uniqueEntries keeps the first n distinct entries.
+func uniqueEntries(in []*Entry, n int) []*Entry {
+	out := make([]*Entry, 0, n)
+	for _, e := range in {
+		if !slices.Contains(out, e) && len(out) < n {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// questionBreak splits a message into its questions: at a question mark followed by more text,
+// or at "and also" / "also," joining two questions.
+var questionBreak = regexp.MustCompile(`\?+\s+|(?i)[,;.]?\s+(?:and\s+also|also|plus)[,:]?\s+`)
+
+// splitQuestions returns the questions of a message when it holds two or more, each with a few
+// words; nil otherwise.
+func splitQuestions(q string) []string {
+	var parts []string
+	for _, p := range questionBreak.Split(q, -1) {
+		if len(wordsOf(p)) >= 3 {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts[:min(len(parts), maxEntries+1)]
 }
 
 // discordMarkup matches user, role and channel mentions, custom emoji and timestamps, which
@@ -240,100 +286,4 @@ func CleanQuestion(s string) string {
 		s = string([]rune(s)[:MaxQuestion])
 	}
 	return s
-}
-
-// wordsOf splits text into lowercase words for trigger matching.
-func wordsOf(s string) []string {
-	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
-	})
-}
-
-// trigger is a trigger phrase split into words, once, when the index is built: splitting every
-// phrase again for every question cost more than the rest of Answer's own work.
-// A trigger is one or more phrases that must all occur in a question, anywhere: "dvt", or
-// "calf + swollen" for a question that says "my calf is swollen" as well as "swollen calf".
-type trigger []phrase
-
-type phrase struct {
-	words  []string
-	prefix bool // the last word matches any word starting with it
-}
-
-func compileTriggers(specs []string) []trigger {
-	out := make([]trigger, 0, len(specs))
-	for _, spec := range specs {
-		var t trigger
-		for _, part := range strings.Split(spec, "+") {
-			part = strings.TrimSpace(part)
-			if tw := wordsOf(strings.TrimSuffix(part, "*")); len(tw) > 0 {
-				t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*")})
-			}
-		}
-		if len(t) > 0 {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last
-// word matches any word starting with it; words of six letters or more also match with one
-// typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
-// notice.
-func matchesAny(words []string, triggers []trigger) bool {
-	for _, t := range triggers {
-		if t.in(words) {
-			return true
-		}
-	}
-	return false
-}
-
-func (t trigger) in(words []string) bool {
-	for _, p := range t {
-		if !p.in(words) {
-			return false
-		}
-	}
-	return true
-}
-
-func (p phrase) in(words []string) bool {
-	for i := 0; i+len(p.words) <= len(words); i++ {
-		if phraseAt(words[i:i+len(p.words)], p.words, p.prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-func phraseAt(words, phrase []string, prefix bool) bool {
-	for j, p := range phrase {
-		last := j == len(phrase)-1
-		if !wordMatches(words[j], p, prefix && last) {
-			return false
-		}
-	}
-	return true
-}
-
-func wordMatches(word, want string, prefix bool) bool {
-	if word == want || (prefix && strings.HasPrefix(word, want)) {
-		return true
-	}
-	if len(want) < 6 {
-		return false
-	}
-	if !prefix {
-		return editDistance(word, want, 1) <= 1
-	}
-	// A prefix with one typo: compare it with the word's beginnings of about the same length.
-	for n := len(want) - 1; n <= len(want)+1 && n <= len(word); n++ {
-		if editDistance(word[:n], want, 1) <= 1 {
-			return true
-		}
-	}
-	return false
 }

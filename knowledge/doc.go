@@ -3,9 +3,14 @@
 //
 // It knows nothing about Discord: the terminal and the bot are two renderings of the same Answer.
 //
+// Answering is retrieval, then policy. The index searches the entries with bleve and measures
+// each hit (its score, and how much of the question's known words it covers); signals read the
+// question for risks, emergencies, permission and avoidance questions and off-topic subjects,
+// with words from the knowledge files; and one pure function, decide, applies a table of named
+// rules (policy.go) to those features and hits. Example (in example_test.go) shows the API:
+//
 //	base, err := knowledge.Default()
-//	if err != nil { ... }
 //	ix, err := knowledge.NewIndex(base)
-//	if err != nil { ... }
-//	fmt.Println(ix.Answer("Can foot massage help me sleep?").Text())
+//	a, err := ix.Answer(ctx, "Can foot massage help me sleep?")
+//	fmt.Println(a.Text())
 package knowledge

@@ -55,6 +55,15 @@ type Notice struct {
 	Triggers []string `yaml:"triggers"`
 }
 
+// OffTopic is a kind of question the knowledge base does not answer ("other body parts",
+// "prices"), with the triggers that recognise it. Unless lists triggers that cancel it: a
+// question about the neck is off topic, but not one about the spot on the foot for the neck.
+type OffTopic struct {
+	Topic    string   `yaml:"topic"`
+	Triggers []string `yaml:"triggers"`
+	Unless   []string `yaml:"unless"`
+}
+
 // Base is a loaded, validated knowledge base. It is never modified after loading, so it is safe
 // to share between goroutines.
 type Base struct {
@@ -62,6 +71,9 @@ type Base struct {
 	Disclaimer string
 	Safety     Notice
 	Emergency  Notice
+	// OutOfScope are topics close to foot massage that the base does not cover: a question
+	// about one is declined, however many of its words the entries share.
+	OutOfScope []OffTopic
 	// Synonyms are word groups; a question that uses any word of a group also matches entries
 	// that use the group's first word.
 	Synonyms [][]string

@@ -73,8 +73,9 @@ type Index struct {
 	analyzer *analysis.DefaultAnalyzer // bleve's English analyzer, whose steps analyzeQuestion runs
 	vocab    *vocabulary
 
-	safety, emergency []trigger              // the base's trigger phrases, split into words once
-	presearch         map[string]interface{} // read-only; see readIndex
+	signals    *signals               // risks, emergencies, off-topic words, compiled once
+	thresholds thresholds             // the policy's; fitted, except in TestFitThresholds
+	presearch  map[string]interface{} // read-only; see readIndex
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -131,8 +132,7 @@ func NewIndex(b *Base) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index entries: %w", err)
 	}
-	ix := &Index{base: b, bleve: idx, analyzer: analyzer,
-		safety: compileTriggers(b.Safety.Triggers), emergency: compileTriggers(b.Emergency.Triggers)}
+	ix := &Index{base: b, bleve: idx, analyzer: analyzer, signals: newSignals(b), thresholds: fitted}
 	postings, err := ix.readIndex()
 	if err != nil {
 		idx.Close()
@@ -394,6 +394,13 @@ func (ix *Index) analyzeQuestion(text string) analysedQuestion {
 	filters := ix.analyzer.TokenFilters // possessive, lowercase, stop, stemmer; see NewIndex
 	tokens := ix.analyzer.Tokenizer.Tokenize([]byte(text))
 	tokens = filters[1].Filter(filters[0].Filter(tokens))
+	for _, t := range tokens {
+		// A stop word that a synonym group gives a meaning ("yourself" for "self") would be
+		// dropped below; the group's own word is kept instead.
+		if c, ok := ix.vocab.stopSynonyms[string(t.Term)]; ok {
+			t.Term = []byte(c)
+		}
+	}
 	kept := filters[2].Filter(slices.Clone(tokens)) // stop filtering compacts its input in place
 	filters[3].Filter(tokens)                       // stems the tokens in place, kept ones too
 	q := analysedQuestion{all: make([]string, len(tokens)), english: make([]string, len(kept))}
@@ -439,10 +446,13 @@ func suggestRequest(text string, size int) *bleve.SearchRequest {
 }
 
 // Suggest returns up to n entries for a partly typed topic, best first, for autocomplete. An
-// empty text lists the first n entries in file order.
+// empty text lists the first n entries in file order; n <= 0 returns none.
 func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]*Entry, error) {
 	text = CleanQuestion(text)
-	if text == "" || n <= 0 {
+	if n <= 0 {
+		return nil, nil
+	}
+	if text == "" {
 		return ix.base.Entries[:min(n, len(ix.base.Entries))], nil
 	}
 	ix.mu.RLock()

@@ -253,13 +253,24 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			if len(n.Triggers) == 0 {
 				l.problem(file, line, "%s has no triggers: list the words that make it apply", key)
 			}
-			for i, t := range n.Triggers {
-				n.Triggers[i] = strings.ToLower(strings.TrimSpace(t))
-				if strings.Trim(n.Triggers[i], "* ") == "" {
-					l.problem(file, line, "%s trigger %d is empty", key, i+1)
-				}
-			}
+			l.triggers(file, line, key, n.Triggers)
 			*dst = n
+		}
+	case "out_of_scope":
+		var topics []OffTopic
+		if l.decode(file, line, kv.Value, &topics) {
+			for i := range topics {
+				t := &topics[i]
+				if t.Topic = strings.TrimSpace(t.Topic); t.Topic == "" {
+					l.problem(file, line, "out_of_scope topic %d has no topic: name", i+1)
+				}
+				if len(t.Triggers) == 0 {
+					l.problem(file, line, "out_of_scope topic %q has no triggers", t.Topic)
+				}
+				l.triggers(file, line, "out_of_scope "+t.Topic, t.Triggers)
+				l.triggers(file, line, "out_of_scope "+t.Topic+" unless", t.Unless)
+			}
+			l.base.OutOfScope = append(l.base.OutOfScope, topics...)
 		}
 	case "synonyms":
 		var groups [][]string
@@ -272,7 +283,20 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			l.base.Synonyms = append(l.base.Synonyms, groups...)
 		}
 	default:
-		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency or synonyms)", key)
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope or synonyms)", key)
+	}
+}
+
+// triggers lowercases trigger phrases in place and reports the ones that cannot match.
+func (l *loader) triggers(file string, line int, what string, list []string) {
+	for i, t := range list {
+		list[i] = strings.ToLower(strings.TrimSpace(t))
+		for _, part := range strings.Split(list[i], "+") {
+			if len(wordsOf(strings.TrimSuffix(strings.TrimSpace(part), "*"))) == 0 {
+				l.problem(file, line, "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
+				break
+			}
+		}
 	}
 }
 

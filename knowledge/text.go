@@ -35,12 +35,14 @@ func (a Answer) Text() string {
 	}
 	switch a.Outcome {
 	case Answered:
-		para(a.Entry.Title + "\n" + a.Entry.Answer)
-		if steps := StepsText(a.Entry); steps != "" {
-			para(steps)
-		}
-		if len(a.Entry.Tips) > 0 {
-			para("Tips:\n- " + strings.Join(a.Entry.Tips, "\n- "))
+		for _, e := range a.AnsweredWith() {
+			para(e.Title + "\n" + e.Answer)
+			if steps := StepsText(e); steps != "" {
+				para(steps)
+			}
+			if len(e.Tips) > 0 {
+				para("Tips:\n- " + strings.Join(e.Tips, "\n- "))
+			}
 		}
 	case Declined:
 		para(DeclineText)

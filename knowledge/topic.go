@@ -11,6 +11,7 @@ func (ix *Index) Topic(id string) (a Answer, ok bool) {
 		Question:        e.Title,
 		Outcome:         Answered,
 		Entry:           e,
+		Entries:         []*Entry{e},
 		Confidence:      1,
 		Safety:          e.Kind == KindSafety,
 		SafetyNotice:    ix.base.Safety.Text,

@@ -3,7 +3,19 @@ package knowledge
 import (
 	"math"
 	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 )
+
+// stopWords is bleve's English stop-word list: the words its analyzer drops from the search.
+var stopWords = func() analysis.TokenMap {
+	m := analysis.NewTokenMap()
+	if err := m.LoadBytes(en.EnglishStopWords); err != nil {
+		panic(err) // the list is compiled into bleve
+	}
+	return m
+}()
 
 // fillerWords carry no topic: greetings, politeness, talk about the bot itself. A question made
 // only of them (or of nothing at all) gets the help text instead of a guess.
@@ -11,33 +23,6 @@ var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings 
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
 asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
 really actually just also maybe kinda basically honestly honest tldr help`)
-
-// commonWords are everyday English words that say nothing about a topic. When the knowledge base
-// does not use one, its absence from an entry must not count against the match, as the absence
-// of a topic word ("fungus", "shoes") does.
-var commonWords = strings.Fields(`able about above actual actually after again against ago all almost
-along already also although always am among an and another any anybody anyhow anymore anyone
-anything anyway anywhere are around as at away back bad be because been before
-being believe best better between big bit both bring but buy by call came can cannot cant care
-case cause certain certainly change come comes coming could couldnt did didnt different
-do does doesnt doing done dont down during each easy either else enough especially even ever
-every everything exactly example far feel feeling feels felt few find fine first for found from
-fully gave get gets getting give given gives go goes going gone good got great had hard has have
-having he hear heard her here hers herself him himself his hmm hope how however i id if ill im
-important in instead into is isnt it its itself ive just keep kind know knows last least less let
-lets like likely little look looking lot lots made main make makes making many matter may
-me mean means might mine more most much must my myself need needed needs never new next nice no
-nobody none nor not nothing now of off oh ok okay old on once one only or other others
-otherwise our out over own part people person place point possible pretty probably put quite
-rather read real really reason right said same say saying says see seem seems seen several shall
-she should show since so some somehow something sometimes somewhat soon still stuff such suppose
-supposed sure take taking tell than that thats the their them then there these they thing things
-think this those though thought through thus to too took toward tried true try trying two under
-until up upon us use used using usually very want wanted wants was way ways we well went were
-what whats when where whether which while who whole whom whose why will with without wonder
-would wouldnt yeah yes yet you your yours yourself
-u ur r rn tho gonna wanna gotta kinda sorta enuff idk tbh ngl lately
-work works worked working job super totally literally tonight today yesterday week weekend`)
 
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
@@ -47,15 +32,6 @@ const (
 	topicTerm = 1.0
 	bodyTerm  = 0.5
 )
-
-// unknownWeight scales the weight of question terms that no entry contains; see coverage.
-const unknownWeight = 0.5
-
-// chattyTerms is the number of question terms (filler dropped) above which a question counts as
-// chatty: the weight of its unknown terms is then spread as if it had only this many, because
-// the more a message says, the more of what the base does not know is story ("my sister swears
-// by ...") rather than the topic.
-const chattyTerms = 5.0
 
 // vocabulary knows which terms each entry contains, how telling each term is, and which terms
 // are near misses or synonyms of one another. It decides how much of a question an entry covers.
@@ -67,9 +43,10 @@ type vocabulary struct {
 	fields  map[string]map[string]bool    // field -> the terms bleve indexed in it
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
-	common  map[string]bool
-	topical map[string]bool // terms some entry lists as a keyword: topic words, even if everyday
 	massage map[string]bool // the terms of "massage" and "reflexology": see asksAboutMassage
+	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
+	// not a stop word: "yourself", "own" -> "self".
+	stopSynonyms map[string]string
 
 	// Spelling: every word the base and the word lists use, with how many entries use it, and
 	// the same words by first letter and length for typo look-ups (people rarely get the first
@@ -87,18 +64,17 @@ type spellKey struct {
 // readPostings), and analyses only the short word lists itself.
 func newVocabulary(b *Base, postings map[string]map[string][]string, analyze func(string) []string) *vocabulary {
 	v := &vocabulary{
-		entries:  len(b.Entries),
-		df:       map[string]int{},
-		topicDF:  map[string]int{},
-		terms:    map[string]map[string]float64{},
-		fields:   map[string]map[string]bool{},
-		syn:      map[string][]string{},
-		filler:   map[string]bool{},
-		common:   map[string]bool{},
-		topical:  map[string]bool{},
-		massage:  map[string]bool{},
-		words:    map[string]int{},
-		byLetter: map[spellKey][]string{},
+		entries:      len(b.Entries),
+		df:           map[string]int{},
+		topicDF:      map[string]int{},
+		terms:        map[string]map[string]float64{},
+		fields:       map[string]map[string]bool{},
+		syn:          map[string][]string{},
+		filler:       map[string]bool{},
+		massage:      map[string]bool{},
+		stopSynonyms: map[string]string{},
+		words:        map[string]int{},
+		byLetter:     map[spellKey][]string{},
 	}
 	for _, e := range b.Entries {
 		v.terms[e.ID] = map[string]float64{}
@@ -118,9 +94,6 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		v.fields[field] = make(map[string]bool, len(postings[field]))
 		for t, ids := range postings[field] {
 			v.fields[field][t] = true
-			if field == keywordsField {
-				v.topical[t] = true
-			}
 			for _, id := range ids {
 				if set := v.terms[id]; set != nil {
 					set[t] = value
@@ -149,6 +122,13 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		}
 	}
 	for _, group := range b.Synonyms {
+		if _, stop := stopWords[group[0]]; !stop {
+			for _, w := range group[1:] {
+				if _, stop := stopWords[w]; stop {
+					v.stopSynonyms[w] = group[0]
+				}
+			}
+		}
 		canonical := analyze(group[0])
 		for _, w := range group[1:] {
 			for _, s := range analyze(w) {
@@ -170,11 +150,9 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	for _, t := range analyze(strings.Join(fillerWords, " ")) {
 		v.filler[t] = true
 	}
-	for _, w := range commonWords {
+	// English words that are no typo of a topic word: bleve's own stop words.
+	for w := range stopWords {
 		v.addWord(w, 0)
-	}
-	for _, t := range analyze(strings.Join(commonWords, " ")) {
-		v.common[t] = true
 	}
 	return v
 }
@@ -330,9 +308,7 @@ func (v *vocabulary) weight(variants []string) float64 {
 	for _, t := range variants {
 		df = max(df, v.df[t])
 	}
-	if (v.common[variants[0]] && !v.topical[variants[0]]) || (df == 0 && len(variants[0]) < 3) ||
-		isNumber(variants[0]) {
-		// an everyday word (unless an entry names it as a keyword: "point", "difference"), or
+	if (df == 0 && len(variants[0]) < 3) || isNumber(variants[0]) {
 		// chat shorthand like "r" or "u", or a number: a detail ("10 minutes", "30 weeks"),
 		// not a topic
 		return 0
@@ -356,31 +332,22 @@ func isNumber(term string) bool {
 	return strings.IndexFunc(term, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
 
-// coverage is the weighted share of the question's terms that the entry contains, from 0 to 1.
-// A term other entries are about but this one lacks counts fully against it (the question is
-// about something else the base covers); a term no entry knows, or that entries only mention in
-// their answers, counts at unknownWeight, since in a
-// long, chatty question most such words are chatter, while in a short one ("massage my cat")
-// they are the very topic the base lacks.
+// coverage is the weighted share of the question's known terms that the entry contains, from 0
+// to 1. A term no entry has does not count at all: a word the base does not know ("asking for a
+// friend", a typo with no near word) must not veto a match of the words it does know. What makes
+// the bot decline an unknown topic is the policy's off-topic rule or too little known weight,
+// not an extra word. A term that entries only mention in their answers counts at
+// unnamedWeight: in a chatty question such words are more often story than topic.
 func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 	set := v.terms[entryID]
 	var total, matched float64
-	chattyScale := 1.0
-	if n := float64(len(terms)); n > chattyTerms {
-		chattyScale = chattyTerms / n
-	}
-	unknownScale := unknownWeight * chattyScale
 	for _, variants := range terms {
-		w := v.weight(variants)
 		if v.unknown(variants) {
-			total += unknownScale * w
 			continue
 		}
+		w := v.weight(variants)
 		if !v.topic(variants) {
-			// No entry is about it; some only mention it on the way ("after a long shift"). In
-			// a chatty question such a word is more likely story than topic, so it is spread
-			// like the words no entry has; in a short one ("plantar warts") it is the topic.
-			w *= chattyScale
+			w *= unnamedWeight
 		}
 		total += w
 		best := 0.0
@@ -393,6 +360,22 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 		return 0 // only everyday words and numbers: nothing to match
 	}
 	return matched / total
+}
+
+// unnamedWeight scales terms that some entry mentions in its answer but none names in its
+// title, questions or keywords; see coverage.
+const unnamedWeight = 0.5
+
+// knownWeight is how much of the question the base knows: the summed weight of its terms that
+// some entry names in its title, questions or keywords.
+func (v *vocabulary) knownWeight(terms [][]string) float64 {
+	sum := 0.0
+	for _, variants := range terms {
+		if v.topic(variants) {
+			sum += v.weight(variants)
+		}
+	}
+	return sum
 }
 
 // topic reports whether some entry has one of the variants in its title, questions or keywords.

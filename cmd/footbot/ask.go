@@ -18,7 +18,9 @@ type jsonAnswer struct {
 	Question    string      `json:"question"`
 	Answered    bool        `json:"answered"`
 	Outcome     string      `json:"outcome"`
-	Entry       *jsonEntry  `json:"entry"`
+	Entry       *jsonEntry  `json:"entry"`   // the first of entries, kept for older readers
+	Entries     []jsonEntry `json:"entries"` // every entry answered with: two for two questions in one
+	Rule        string      `json:"rule"`    // the answer policy's rule that decided
 	Score       float64     `json:"score"`
 	Confidence  float64     `json:"confidence"`
 	Suggestions []jsonEntry `json:"suggestions"`
@@ -37,10 +39,13 @@ func toJSON(a knowledge.Answer) jsonAnswer {
 	j := jsonAnswer{
 		Question: a.Question, Answered: a.Answered(), Outcome: string(a.Outcome),
 		Score: a.Score, Confidence: a.Confidence, Safety: a.Safety, Emergency: a.Emergency,
-		Text: a.Text(), Suggestions: []jsonEntry{},
+		Text: a.Text(), Suggestions: []jsonEntry{}, Entries: []jsonEntry{}, Rule: a.Rule,
 	}
 	if a.Entry != nil {
 		j.Entry = &jsonEntry{ID: a.Entry.ID, Title: a.Entry.Title, Kind: a.Entry.Kind}
+	}
+	for _, e := range a.Entries {
+		j.Entries = append(j.Entries, jsonEntry{ID: e.ID, Title: e.Title, Kind: e.Kind})
 	}
 	for _, s := range a.Suggestions {
 		j.Suggestions = append(j.Suggestions, jsonEntry{ID: s.ID, Title: s.Title})

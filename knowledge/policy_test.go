@@ -1,0 +1,149 @@
+package knowledge
+
+import (
+	"context"
+	"testing"
+)
+
+// TestPolicyRules drives decide directly: one row per rule of the policy, each with the features
+// and hits that should make exactly that rule decide.
+func TestPolicyRules(t *testing.T) {
+	safety := &Entry{ID: "who-should-avoid", Kind: KindSafety}
+	howLong := &Entry{ID: "how-long", Kind: KindFAQ}
+	sleep := &Entry{ID: "benefit-sleep", Kind: KindBenefit}
+	pain := &Entry{ID: "benefit-pain", Kind: KindBenefit}
+	th := thresholds{coverage: 0.5, known: 0.3, foreign: 2}
+	sure := []hit{{entry: howLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: sleep, coverage: 0.2, score: 0.5, rank: 0.3}}
+	weak := []hit{{entry: sleep, coverage: 0.3, score: 0.4, rank: 0.6}}
+	for _, c := range []struct {
+		name    string
+		f       features
+		hits    []hit
+		rule    string
+		outcome Outcome
+		entries []*Entry
+	}{
+		{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
+		{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
+			features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sure, "risk-permission", Answered, []*Entry{safety, howLong}},
+		{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
+		{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sure, "no-topic", Greeting, nil},
+		{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sure, "off-topic", Declined, nil},
+		{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weak, "risk-permission", Answered, []*Entry{safety}},
+		{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sure, "avoid-question", Answered, []*Entry{safety}},
+		{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sure, "no-match", Declined, nil},
+		{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: pain, coverage: 1, score: 1, rank: 1.3}, {entry: sleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
+		{"a sure match is answered", features{terms: 3, known: 2}, sure, "confident", Answered, []*Entry{howLong}},
+		{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sure, "confident", Answered, []*Entry{howLong}},
+		{"a risk and nothing else that matches: the safety entry", features{terms: 2, known: 1, safety: true}, weak, "risk-named", Answered, []*Entry{safety}},
+		{"a weak match is declined", features{terms: 3, known: 2}, weak, "weak", Declined, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := decide(c.f, c.hits, safety, th)
+			if d.rule != c.rule || d.outcome != c.outcome || len(d.entries) != len(c.entries) {
+				t.Fatalf("rule %s, outcome %s, entries %d; want %s, %s, %d", d.rule, d.outcome, len(d.entries), c.rule, c.outcome, len(c.entries))
+			}
+			for i, e := range c.entries {
+				if d.entries[i] != e {
+					t.Errorf("entry %d is %s, want %s", i, d.entries[i].ID, e.ID)
+				}
+			}
+			if d.outcome == Answered && (d.confidence <= 0 || d.confidence > 1) {
+				t.Errorf("confidence %.2f outside (0, 1]", d.confidence)
+			}
+		})
+	}
+}
+
+// TestEveryRuleIsTested keeps the table above complete: a new rule needs a row.
+func TestEveryRuleIsTested(t *testing.T) {
+	want := map[string]bool{"emergency": true, "no-topic": true, "off-topic": true, "risk-permission": true,
+		"avoid-question": true, "no-match": true, "ambiguous": true, "confident": true, "risk-named": true, "weak": true}
+	for _, r := range policy {
+		if !want[r.name] {
+			t.Errorf("rule %q has no row in TestPolicyRules", r.name)
+		}
+		if r.reason == "" {
+			t.Errorf("rule %q has no reason", r.name)
+		}
+		delete(want, r.name)
+	}
+	for name := range want {
+		t.Errorf("TestPolicyRules tests %q, which the policy no longer has", name)
+	}
+}
+
+// TestSignalsHearPlainWords checks the shipped risk, emergency and off-topic words on messages
+// as people write them.
+func TestSignalsHearPlainWords(t *testing.T) {
+	ix := testIndex(t)
+	s := ix.signals
+	for _, c := range []struct {
+		q                 string
+		safety, emergency bool
+		offTopic          bool
+	}{
+		{"my chest feels crushed and my left arm is numb", true, true, false},
+		{"pretty sure this is a stroke", false, true, false},
+		{"my calf is hot and twice the size of the other one", false, true, false},
+		{"my toes went purple and I can't feel them", true, true, false},
+		{"28 weeks along, can I get a foot rub", true, false, false},
+		{"I'm on warfarin", true, false, false},
+		{"my blister burst", true, false, false},
+		{"I broke my ankle in March", true, false, false},
+		{"bun in the oven, is reflexology ok", true, false, false},
+		{"long strokes which way, ankle to toes?", false, false, false},
+		{"my feet are sore after running", false, false, false},
+		{"how do I massage my shoulders", false, false, true},
+		{"is there a spot on the foot for neck tension", false, false, false},
+		{"what happens during a foot massage", false, false, false},
+	} {
+		w := wordsOf(c.q)
+		if got := s.safety(w); got != c.safety {
+			t.Errorf("%q: safety %v, want %v", c.q, got, c.safety)
+		}
+		if got := s.emergency(w); got != c.emergency {
+			t.Errorf("%q: emergency %v, want %v", c.q, got, c.emergency)
+		}
+		if got := s.offTopic(w) != ""; got != c.offTopic {
+			t.Errorf("%q: off topic %q, want %v", c.q, s.offTopic(w), c.offTopic)
+		}
+	}
+}
+
+func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
+	ix := testIndex(t)
+	a, err := ix.Answer(context.Background(), "how often should I massage my feet? and how long should each session be?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Entries) != 2 || a.Entry != a.Entries[0] {
+		t.Fatalf("entries %v, want how-often and how-long", a.Entries)
+	}
+	got := map[string]bool{a.Entries[0].ID: true, a.Entries[1].ID: true}
+	if !got["how-often"] || !got["how-long"] {
+		t.Errorf("entries %s and %s, want how-often and how-long", a.Entries[0].ID, a.Entries[1].ID)
+	}
+}
+
+func TestNegationIsUnderstood(t *testing.T) {
+	ix := testIndex(t)
+	for _, q := range []string{"when shouldn't I massage my feet", "who should not get a foot massage", "when should I not do a foot massage"} {
+		a, err := ix.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered() || a.Entry.Kind != KindSafety || !a.Safety {
+			t.Errorf("%q: %s %v, want the safety entry with its notice", q, a.Outcome, a.Entry)
+		}
+	}
+}
+
+func TestSuggestWithNoRoomReturnsNothing(t *testing.T) {
+	ix := testIndex(t)
+	for _, text := range []string{"", "sleep"} {
+		if got, err := ix.Suggest(context.Background(), text, -1); err != nil || len(got) != 0 {
+			t.Errorf("Suggest(%q, -1) = %v, %v; want nothing", text, got, err)
+		}
+	}
+}

@@ -1,0 +1,297 @@
+package knowledge
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A case is one line of a JSONL question set in testdata/eval/. The sets share one format:
+// dev.jsonl (written elsewhere, from the article alone; checked by fact regexes, like
+// ../shared/eval/score.py), real_*.jsonl (questions copied verbatim from public pages, each
+// with its source, labelled with the entry that answers them) and safety.jsonl (risks and
+// emergencies in lay words, and ordinary messages that must get no notice).
+type evalCase struct {
+	ID       string   `json:"id"`
+	Q        string   `json:"q"`
+	Cat      string   `json:"cat"`
+	Source   string   `json:"source"`
+	Answered bool     `json:"answered"`
+	Expect   []string `json:"expect"` // regexes that must match the reply's text
+	Entry    string   `json:"entry"`  // the entry that answers it, "" when not labelled so
+	Also     []string `json:"also"`   // other entries that answer it as well
+	Safety   *bool    `json:"safety"` // nil: either is fine
+	Emerg    *bool    `json:"emergency"`
+	Split    string   `json:"split"` // "tune" or "holdout"; empty in dev.jsonl, all tuning
+}
+
+func loadCases(t *testing.T, file, split string) []evalCase {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []evalCase
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var c evalCase
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%s:%d: %v", file, n, err)
+		}
+		if split == "" || c.Split == split {
+			out = append(out, c)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s has no questions of split %q", file, split)
+	}
+	return out
+}
+
+// judge returns why an answer fails a case; nil means it passes. It follows score.py: the
+// outcome (answered or not), every fact regex against the reply text, the entry where one is
+// labelled, and the safety and emergency flags where they are not null.
+func judge(c evalCase, a Answer) []string {
+	var why []string
+	if a.Answered() != c.Answered {
+		why = append(why, fmt.Sprintf("answered=%v, want %v", a.Answered(), c.Answered))
+	}
+	text := a.Text()
+	for _, rx := range c.Expect {
+		if !regexp.MustCompile("(?i)" + rx).MatchString(text) {
+			why = append(why, fmt.Sprintf("no match /%s/", rx))
+		}
+	}
+	if c.Answered && c.Entry != "" && a.Answered() {
+		ok := false
+		for _, e := range a.Entries {
+			ok = ok || e.ID == c.Entry || slices.Contains(c.Also, e.ID)
+		}
+		if !ok {
+			why = append(why, fmt.Sprintf("entry %s, want %s", a.Entry.ID, c.Entry))
+		}
+	}
+	if c.Safety != nil && a.Safety != *c.Safety {
+		why = append(why, fmt.Sprintf("safety=%v, want %v", a.Safety, *c.Safety))
+	}
+	if c.Emerg != nil && a.Emergency != *c.Emerg {
+		why = append(why, fmt.Sprintf("emergency=%v, want %v", a.Emergency, *c.Emerg))
+	}
+	return why
+}
+
+// setScore is what a question set measures.
+type setScore struct {
+	passed, total          int
+	inRight, inTotal       int // answerable questions answered with a right entry
+	outRight, outTotal     int // questions the bot must decline, declined
+	safetyTP, safetyPos    int
+	safetyFP, safetyNeg    int
+	emergTP, emergPos      int
+	emergFP, emergNeg      int
+	confRight, confWrong   float64 // summed confidence of answered questions, right and wrong
+	nConfRight, nConfWrong int
+	failures               []string
+}
+
+func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
+	t.Helper()
+	var s setScore
+	for _, c := range cases {
+		a, err := ix.Answer(context.Background(), c.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		why := judge(c, a)
+		s.total++
+		if len(why) == 0 {
+			s.passed++
+		} else {
+			s.failures = append(s.failures, fmt.Sprintf("%s %-70.70q %s (conf %.2f, %s by %s %v; sugg %v)", c.ID, c.Q, strings.Join(why, "; "), a.Confidence, a.Outcome, a.Rule, ids(a), suggIDs(a)))
+		}
+		right := a.Answered() == c.Answered && (len(why) == 0 || !slices.ContainsFunc(why, func(w string) bool { return strings.HasPrefix(w, "entry") || strings.HasPrefix(w, "no match") }))
+		if c.Answered {
+			s.inTotal++
+			if right {
+				s.inRight++
+			}
+		} else {
+			s.outTotal++
+			if !a.Answered() {
+				s.outRight++
+			}
+		}
+		if a.Answered() {
+			if right && c.Answered {
+				s.confRight += a.Confidence
+				s.nConfRight++
+			} else {
+				s.confWrong += a.Confidence
+				s.nConfWrong++
+			}
+		}
+		count := func(want *bool, got bool, tp, pos, fp, neg *int) {
+			switch {
+			case want == nil:
+			case *want:
+				*pos++
+				if got {
+					*tp++
+				}
+			default:
+				*neg++
+				if got {
+					*fp++
+				}
+			}
+		}
+		count(c.Safety, a.Safety, &s.safetyTP, &s.safetyPos, &s.safetyFP, &s.safetyNeg)
+		count(c.Emerg, a.Emergency, &s.emergTP, &s.emergPos, &s.emergFP, &s.emergNeg)
+	}
+	return s
+}
+
+func ids(a Answer) []string {
+	out := make([]string, len(a.Entries))
+	for i, e := range a.Entries {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func (s setScore) String() string {
+	mean := func(sum float64, n int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return sum / float64(n)
+	}
+	return fmt.Sprintf("overall %d/%d (%.1f%%); answerable right %d/%d (%.1f%%); declined %d/%d (%.1f%%); "+
+		"safety recall %d/%d, false alarms %d/%d; emergency recall %d/%d, false alarms %d/%d; "+
+		"mean confidence right %.2f (n=%d), wrong %.2f (n=%d)",
+		s.passed, s.total, 100*ratio(s.passed, s.total), s.inRight, s.inTotal, 100*ratio(s.inRight, s.inTotal),
+		s.outRight, s.outTotal, 100*ratio(s.outRight, s.outTotal),
+		s.safetyTP, s.safetyPos, s.safetyFP, s.safetyNeg, s.emergTP, s.emergPos, s.emergFP, s.emergNeg,
+		mean(s.confRight, s.nConfRight), s.nConfRight, mean(s.confWrong, s.nConfWrong), s.nConfWrong)
+}
+
+// qualitySet is one scored question set with the floor it must not fall below. Floors sit a
+// little under what the bot scores today (2026-12-01), so a change that costs answers fails.
+// They are far below the 95% the project aims at: raise them as the answers improve.
+type qualitySet struct {
+	name, file, split string
+	floor             float64 // share of questions that must pass
+	hidden            bool    // held out: failures are never listed (HOLDOUT_DETAILS=1 lists them)
+}
+
+var qualitySets = []qualitySet{
+	{"dev", "testdata/eval/dev.jsonl", "", 0.8, false},
+	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.86, false},
+	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.82, true},
+	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.78, false},
+	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.72, true},
+	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.66, false},
+	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.57, true},
+	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.8, false},
+	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.72, true},
+}
+
+func TestAnswerQuality(t *testing.T) {
+	ix := testIndex(t)
+	for _, set := range qualitySets {
+		t.Run(set.name, func(t *testing.T) {
+			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
+			t.Logf("%s: %s", set.name, s)
+			if !set.hidden || os.Getenv("HOLDOUT_DETAILS") != "" {
+				for _, f := range s.failures {
+					t.Log("FAIL " + f)
+				}
+			}
+			if got := ratio(s.passed, s.total); got < set.floor {
+				t.Errorf("%s: %.1f%% of questions pass, below the floor of %.0f%%", set.name, 100*got, 100*set.floor)
+			}
+		})
+	}
+}
+
+// testIndex is the shipped knowledge base, indexed.
+func testIndex(tb testing.TB) *Index {
+	tb.Helper()
+	b, err := Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := NewIndex(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// tuningSets are the questions thresholds may be fitted on; their held-out halves never are.
+func tuningCases(t *testing.T) []evalCase {
+	var all []evalCase
+	for _, set := range qualitySets {
+		if !set.hidden {
+			all = append(all, loadCases(t, set.file, set.split)...)
+		}
+	}
+	return all
+}
+
+// TestFitThresholds sweeps the policy's thresholds over the tuning sets and reports the pair that
+// passes the most questions, next to the pair in service. FIT=1 runs it (it answers every tuning
+// question a few hundred times).
+func TestFitThresholds(t *testing.T) {
+	if os.Getenv("FIT") == "" {
+		t.Skip("FIT=1 sweeps the thresholds over the tuning sets")
+	}
+	ix := testIndex(t)
+	cases := tuningCases(t)
+	score := func(th thresholds) int {
+		ix.thresholds = th
+		return scoreCases(t, ix, cases).passed
+	}
+	best, bestScore := fitted, score(fitted)
+	t.Logf("in service: coverage %.2f known %.2f foreign %.1f: %d/%d", fitted.coverage, fitted.known, fitted.foreign, bestScore, len(cases))
+	for c := 0.20; c <= 0.701; c += 0.05 {
+		for k := 0.0; k <= 1.51; k += 0.1 {
+			for _, f := range []float64{1, 1.5, 2, 2.5, 3, 4, 6, 1e9} {
+				th := thresholds{coverage: c, known: k, foreign: f}
+				if n := score(th); n > bestScore {
+					best, bestScore = th, n
+				}
+			}
+		}
+	}
+	t.Logf("best: coverage %.2f known %.2f foreign %.1f: %d/%d", best.coverage, best.known, best.foreign, bestScore, len(cases))
+}
+
+func suggIDs(a Answer) []string {
+	out := make([]string, len(a.Suggestions))
+	for i, e := range a.Suggestions {
+		out[i] = e.ID
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+)
+
+// signals reads a question for what the policy must know before any search: a risk the
+// article names, an emergency, a question of permission or avoidance, a topic the base does not
+// cover. Risks, emergencies and off-topic words come from the knowledge files (notices.yaml,
+// scope.yaml), so moderators can extend them; how people ask permission is English, not
+// knowledge, and lives here.
+type signals struct {
+	risks, emergencies []trigger
+	offTopics          []offTopic
+}
+
+type offTopic struct {
+	name             string
+	triggers, unless []trigger
+}
+
+func newSignals(b *Base) *signals {
+	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
+	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
+	s := &signals{risks: compileTriggers(b.Safety.Triggers, true), emergencies: compileTriggers(b.Emergency.Triggers, true)}
+	for _, t := range b.OutOfScope {
+		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Triggers, false), compileTriggers(t.Unless, false)})
+	}
+	return s
+}
+
+func (s *signals) safety(words []string) bool    { return matchesAny(words, s.risks) }
+func (s *signals) emergency(words []string) bool { return matchesAny(words, s.emergencies) }
+
+// offTopic returns the out-of-scope topic a question is about, or "".
+func (s *signals) offTopic(words []string) string {
+	for _, t := range s.offTopics {
+		if matchesAny(words, t.triggers) && !matchesAny(words, t.unless) {
+			return t.name
+		}
+	}
+	return ""
+}
+
+// permissionTriggers ask whether massage is all right for someone. With a named risk ("I have
+// diabetes, can I ...", "is it safe with DVT") they make the question a safety question,
+// whatever benefit it also mentions. "should i" alone is not one: "how often should I" asks
+// for a number, not for permission.
+var permissionTriggers = compileTriggers(append(strings.Fields(`safe safely unsafe ok okay oke
+alright allowed dangerous danger risk* harm* careful avoid recommended advisable`),
+	"can i", "can we", "can my", "can he", "can she", "can they", "can you", "could i", "may i",
+	"should i get", "should i do", "should i massage", "should i rub", "should i try",
+	"should my", "should he", "should she", "should we", "should they", "should i still",
+	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
+	"help or hurt", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
+
+// clotTriggers name a blood clot, which is both a risk and, with a swollen or painful leg, an
+// emergency sign: "could it be a clot, is it ok to massage?" gets the call for help and the
+// safety entry.
+var clotTriggers = compileTriggers([]string{"clot*", "dvt", "thrombo*", "embolism"}, true)
+
+func (s *signals) clot(words []string) bool { return matchesAny(words, clotTriggers) }
+
+func (s *signals) permission(words []string) bool { return matchesAny(words, permissionTriggers) }
+
+// avoidTriggers ask who or when not to massage: the negation is the question.
+var avoidTriggers = compileTriggers([]string{
+	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
+	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
+	"which + not", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
+	"contraindicat*", "side effect*", "any risks", "any dangers",
+}, false)
+
+func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTriggers) }
+
+// wordsOf splits text into lowercase words for trigger matching.
+func wordsOf(s string) []string {
+	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+}
+
+// trigger is a trigger phrase split into words, once, when the index is built: splitting every
+// phrase again for every question cost more than the rest of Answer's own work.
+// A trigger is one or more phrases that must all occur in a question, anywhere: "dvt", or
+// "calf + swollen" for a question that says "my calf is swollen" as well as "swollen calf".
+type trigger []phrase
+
+type phrase struct {
+	words  []string
+	prefix bool // the last word matches any word starting with it
+	typos  bool // words of six letters or more also match with one typo
+}
+
+func compileTriggers(specs []string, typos bool) []trigger {
+	out := make([]trigger, 0, len(specs))
+	for _, spec := range specs {
+		var t trigger
+		for _, part := range strings.Split(spec, "+") {
+			part = strings.TrimSpace(part)
+			if tw := wordsOf(strings.TrimSuffix(part, "*")); len(tw) > 0 {
+				t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*"), typos: typos})
+			}
+		}
+		if len(t) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last
+// word matches any word starting with it; words of six letters or more also match with one
+// typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
+// notice.
+func matchesAny(words []string, triggers []trigger) bool {
+	for _, t := range triggers {
+		if t.in(words) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t trigger) in(words []string) bool {
+	for _, p := range t {
+		if !p.in(words) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p phrase) in(words []string) bool {
+	for i := 0; i+len(p.words) <= len(words); i++ {
+		if p.at(words[i : i+len(p.words)]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p phrase) at(words []string) bool {
+	for j, want := range p.words {
+		last := j == len(p.words)-1
+		if !wordMatches(words[j], want, p.prefix && last, p.typos) {
+			return false
+		}
+	}
+	return true
+}
+
+func wordMatches(word, want string, prefix, typos bool) bool {
+	if word == want || (prefix && strings.HasPrefix(word, want)) {
+		return true
+	}
+	if !typos || len(want) < 6 {
+		return false
+	}
+	if !prefix {
+		return editDistance(word, want, 1) <= 1
+	}
+	// A prefix with one typo: compare it with the word's beginnings of about the same length.
+	for n := len(want) - 1; n <= len(want)+1 && n <= len(word); n++ {
+		if editDistance(word[:n], want, 1) <= 1 {
+			return true
+		}
+	}
+	return false
+}
