@@ -11,13 +11,13 @@ import (
 // scope.yaml), so moderators can extend them; how people ask permission is English, not
 // knowledge, and lives here.
 type signals struct {
-	risks, emergencies []trigger
+	risks, emergencies triggerSet
 	offTopics          []offTopic
 }
 
 type offTopic struct {
 	name             string
-	triggers, unless []trigger
+	triggers, unless triggerSet
 }
 
 func newSignals(b *Base) *signals {
@@ -94,7 +94,34 @@ type phrase struct {
 	typos  bool // words of six letters or more also match with one typo
 }
 
-func compileTriggers(specs []string, typos bool) []trigger {
+// triggerSet is a list of triggers indexed for matching: a question is only compared with the
+// triggers whose first word it contains exactly, and with the few whose first word needs a
+// prefix or typo comparison. Comparing every question with hundreds of triggers cost a quarter
+// of an answer.
+type triggerSet struct {
+	byWord map[string][]trigger // by the first word, when only that exact word can match it
+	byLen  map[int][]trigger    // by the first word's length, when it may match with a typo
+	scan   []trigger            // the first word is a prefix
+}
+
+func compileTriggers(specs []string, typos bool) triggerSet {
+	set := triggerSet{byWord: map[string][]trigger{}, byLen: map[int][]trigger{}}
+	for _, t := range parseTriggers(specs, typos) {
+		first := t[0]
+		w := first.words[0]
+		switch {
+		case first.prefix && len(first.words) == 1:
+			set.scan = append(set.scan, t)
+		case typos && len(w) >= 6:
+			set.byLen[len(w)] = append(set.byLen[len(w)], t)
+		default:
+			set.byWord[w] = append(set.byWord[w], t)
+		}
+	}
+	return set
+}
+
+func parseTriggers(specs []string, typos bool) []trigger {
 	out := make([]trigger, 0, len(specs))
 	for _, spec := range specs {
 		var t trigger
@@ -115,8 +142,22 @@ func compileTriggers(specs []string, typos bool) []trigger {
 // word matches any word starting with it; words of six letters or more also match with one
 // typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
 // notice.
-func matchesAny(words []string, triggers []trigger) bool {
-	for _, t := range triggers {
+func matchesAny(words []string, set triggerSet) bool {
+	for _, w := range words {
+		for _, t := range set.byWord[w] {
+			if t.in(words) {
+				return true
+			}
+		}
+		for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
+			for _, t := range set.byLen[n] {
+				if wordMatches(w, t[0].words[0], false, true) && t.in(words) {
+					return true
+				}
+			}
+		}
+	}
+	for _, t := range set.scan {
 		if t.in(words) {
 			return true
 		}

@@ -317,17 +317,6 @@ func (v *vocabulary) weight(variants []string) float64 {
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// saysAnything reports whether any question term weighs anything: a question of everyday
-// words only has no topic.
-func (v *vocabulary) saysAnything(terms [][]string) bool {
-	for _, variants := range terms {
-		if v.weight(variants) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 func isNumber(term string) bool {
 	return strings.IndexFunc(term, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
