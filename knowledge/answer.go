@@ -94,14 +94,14 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
 
-	d, hits, err := ix.decide(ctx, words, a.Safety, a.Emergency)
+	d, hits, err := ix.consider(ctx, words, a.Safety, a.Emergency)
 	if err != nil {
 		return Answer{}, err
 	}
 	if parts := splitQuestions(q); len(parts) > 1 && d.outcome == Answered {
 		for _, part := range parts {
 			pw := wordsOf(part)
-			pd, _, err := ix.decide(ctx, pw, ix.signals.safety(pw), false)
+			pd, _, err := ix.consider(ctx, pw, ix.signals.safety(pw), false)
 			if err != nil {
 				return Answer{}, err
 			}
@@ -128,8 +128,8 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	return a, nil
 }
 
-// decide reads a question's words, searches, and applies the policy.
-func (ix *Index) decide(ctx context.Context, words []string, safety, emergency bool) (decision, []hit, error) {
+// consider reads a question's words into features, searches, and lets the policy decide.
+func (ix *Index) consider(ctx context.Context, words []string, safety, emergency bool) (decision, []hit, error) {
 	f := features{
 		safety:     safety,
 		emergency:  emergency,
@@ -153,7 +153,6 @@ func (ix *Index) decide(ctx context.Context, words []string, safety, emergency b
 			f.unknownW += ix.vocab.weight(v)
 		}
 	}
-	f.aboutMassage = ix.vocab.asksAboutMassage(variants)
 	var hits []hit
 	if len(terms) > 0 && !f.emergency {
 		var err error
@@ -163,8 +162,8 @@ func (ix *Index) decide(ctx context.Context, words []string, safety, emergency b
 		hits = ix.rank(hits, variants)
 	}
 	var safetyEntry *Entry
-	if s := ix.base.OfKind(KindSafety); len(s) > 0 {
-		safetyEntry = s[0]
+	if len(ix.safetyKind) > 0 {
+		safetyEntry = ix.safetyKind[0]
 		for _, h := range hits { // the safety entry the search likes best, if there are several
 			if h.entry.Kind == KindSafety {
 				safetyEntry = h.entry
@@ -229,8 +228,7 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 }
 
 func (ix *Index) safetyEntries() []*Entry {
-	s := ix.base.OfKind(KindSafety)
-	return s[:min(len(s), maxSuggestions)]
+	return ix.safetyKind[:min(len(ix.safetyKind), maxSuggestions)]
 }
 
 // uniqueEntries keeps the first n distinct entries.

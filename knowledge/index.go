@@ -75,6 +75,7 @@ type Index struct {
 
 	signals    *signals               // risks, emergencies, off-topic words, compiled once
 	thresholds thresholds             // the policy's; fitted, except in TestFitThresholds
+	safetyKind []*Entry               // the entries of kind safety, looked up once
 	presearch  map[string]interface{} // read-only; see readIndex
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
@@ -132,7 +133,8 @@ func NewIndex(b *Base) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("index entries: %w", err)
 	}
-	ix := &Index{base: b, bleve: idx, analyzer: analyzer, signals: newSignals(b), thresholds: fitted}
+	ix := &Index{base: b, bleve: idx, analyzer: analyzer, signals: newSignals(b), thresholds: fitted,
+		safetyKind: b.OfKind(KindSafety)}
 	postings, err := ix.readIndex()
 	if err != nil {
 		idx.Close()

@@ -29,17 +29,16 @@ var fitted = thresholds{coverage: 0.25, known: 0.3, foreign: 2}
 
 // features is what Answer reads in a question before it searches.
 type features struct {
-	terms        int     // meaningful terms (filler dropped)
-	known        float64 // summed weight of the terms entries name (see vocabulary.knownWeight)
-	unknown      int     // terms no entry contains
-	unknownW     float64 // their summed weight
-	safety       bool    // names a risk the article lists (see Detector)
-	emergency    bool    // describes symptoms that need help now
-	clot         bool    // names a blood clot: the one risk that is also an emergency sign
-	permission   bool    // asks whether massage is all right: "can I", "is it safe", "ok to"
-	avoid        bool    // asks who or when not to: "who shouldn't", "when to avoid"
-	aboutMassage bool    // mentions massage, reflexology or rubbing
-	offTopic     string  // the out-of-scope topic it is about, "" if none
+	terms      int     // meaningful terms (filler dropped)
+	known      float64 // summed weight of the terms entries name (see vocabulary.knownWeight)
+	unknown    int     // terms no entry contains
+	unknownW   float64 // their summed weight
+	safety     bool    // names a risk the article lists (see Detector)
+	emergency  bool    // describes symptoms that need help now
+	clot       bool    // names a blood clot: the one risk that is also an emergency sign
+	permission bool    // asks whether massage is all right: "can I", "is it safe", "ok to"
+	avoid      bool    // asks who or when not to: "who shouldn't", "when to avoid"
+	offTopic   string  // the out-of-scope topic it is about, "" if none
 }
 
 // decision is what the policy chose.

@@ -62,9 +62,21 @@ func loadCases(t *testing.T, file, split string) []evalCase {
 }
 
 // judge returns why an answer fails a case; nil means it passes. It follows score.py: the
-// outcome (answered or not), every fact regex against the reply text, the entry where one is
-// labelled, and the safety and emergency flags where they are not null.
+// answer itself (see judgeAnswer), then the safety and emergency flags where they are not null.
 func judge(c evalCase, a Answer) []string {
+	why := judgeAnswer(c, a)
+	if c.Safety != nil && a.Safety != *c.Safety {
+		why = append(why, fmt.Sprintf("safety=%v, want %v", a.Safety, *c.Safety))
+	}
+	if c.Emerg != nil && a.Emergency != *c.Emerg {
+		why = append(why, fmt.Sprintf("emergency=%v, want %v", a.Emergency, *c.Emerg))
+	}
+	return why
+}
+
+// judgeAnswer checks what was answered: the outcome (answered or not), every fact regex
+// against the reply text, and the entry where one is labelled.
+func judgeAnswer(c evalCase, a Answer) []string {
 	var why []string
 	if a.Answered() != c.Answered {
 		why = append(why, fmt.Sprintf("answered=%v, want %v", a.Answered(), c.Answered))
@@ -75,20 +87,9 @@ func judge(c evalCase, a Answer) []string {
 			why = append(why, fmt.Sprintf("no match /%s/", rx))
 		}
 	}
-	if c.Answered && c.Entry != "" && a.Answered() {
-		ok := false
-		for _, e := range a.Entries {
-			ok = ok || e.ID == c.Entry || slices.Contains(c.Also, e.ID)
-		}
-		if !ok {
-			why = append(why, fmt.Sprintf("entry %s, want %s", a.Entry.ID, c.Entry))
-		}
-	}
-	if c.Safety != nil && a.Safety != *c.Safety {
-		why = append(why, fmt.Sprintf("safety=%v, want %v", a.Safety, *c.Safety))
-	}
-	if c.Emerg != nil && a.Emergency != *c.Emerg {
-		why = append(why, fmt.Sprintf("emergency=%v, want %v", a.Emergency, *c.Emerg))
+	if c.Answered && c.Entry != "" && a.Answered() &&
+		!slices.ContainsFunc(a.Entries, func(e *Entry) bool { return e.ID == c.Entry || slices.Contains(c.Also, e.ID) }) {
+		why = append(why, fmt.Sprintf("entry %s, want %s", a.Entry.ID, c.Entry))
 	}
 	return why
 }
@@ -122,7 +123,7 @@ func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
 		} else {
 			s.failures = append(s.failures, fmt.Sprintf("%s %-70.70q %s (conf %.2f, %s by %s %v; sugg %v)", c.ID, c.Q, strings.Join(why, "; "), a.Confidence, a.Outcome, a.Rule, ids(a), suggIDs(a)))
 		}
-		right := a.Answered() == c.Answered && (len(why) == 0 || !slices.ContainsFunc(why, func(w string) bool { return strings.HasPrefix(w, "entry") || strings.HasPrefix(w, "no match") }))
+		right := len(judgeAnswer(c, a)) == 0
 		if c.Answered {
 			s.inTotal++
 			if right {
@@ -130,12 +131,12 @@ func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
 			}
 		} else {
 			s.outTotal++
-			if !a.Answered() {
+			if right {
 				s.outRight++
 			}
 		}
 		if a.Answered() {
-			if right && c.Answered {
+			if right {
 				s.confRight += a.Confidence
 				s.nConfRight++
 			} else {

@@ -43,7 +43,6 @@ type vocabulary struct {
 	fields  map[string]map[string]bool    // field -> the terms bleve indexed in it
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
-	massage map[string]bool // the terms of "massage" and "reflexology": see asksAboutMassage
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -71,7 +70,6 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		fields:       map[string]map[string]bool{},
 		syn:          map[string][]string{},
 		filler:       map[string]bool{},
-		massage:      map[string]bool{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -138,9 +136,6 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		for _, w := range wordsOf(strings.Join(group, " ")) {
 			v.addWord(w, 1)
 		}
-	}
-	for _, t := range analyze("massage reflexology") {
-		v.massage[t] = true
 	}
 	// Each list is analysed as one text: the analyzer splits it into the same terms as word by
 	// word, in one pass.
@@ -270,19 +265,6 @@ func swapped(a, b string) bool {
 	return false
 }
 
-// asksAboutMassage reports whether any question term is, or stands for, "massage" or
-// "reflexology" ("rub", "kneading").
-func (v *vocabulary) asksAboutMassage(terms [][]string) bool {
-	for _, variants := range terms {
-		for _, t := range variants {
-			if v.massage[t] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // meaningful drops filler terms.
 func (v *vocabulary) meaningful(terms []string) []string {
 	out := terms[:0:0]
@@ -301,8 +283,8 @@ func (v *vocabulary) variants(term string) []string {
 }
 
 // weight tells how much a term says about the topic, as BM25's inverse document frequency: a
-// word that every entry has ("foot") says little; a word no entry has says a lot, and its absence
-// from the match counts against the answer.
+// word that every entry has ("foot") says little, a word few entries have says a lot. (Words no
+// entry has weigh the most, but coverage leaves them out; see there.)
 func (v *vocabulary) weight(variants []string) float64 {
 	df := 0
 	for _, t := range variants {
