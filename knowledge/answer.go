@@ -147,6 +147,7 @@ func (ix *Index) consider(ctx context.Context, words []string, safety, emergency
 	}
 	f.terms = len(terms)
 	f.known = ix.vocab.knownWeight(variants)
+	f.domain = ix.vocab.mentionsDomain(variants)
 	for _, v := range variants {
 		if ix.vocab.unknown(v) {
 			f.unknown++

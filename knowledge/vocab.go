@@ -337,13 +337,33 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 // title, questions or keywords; see coverage.
 const unnamedWeight = 0.5
 
+// domainShare is the share of entries a term must appear in to be a word of the whole domain
+// ("foot", "massage"): such a word says little about which entry, but much about the subject.
+const domainShare = 0.5
+
+// mentionsDomain reports whether a question term is a word of the whole domain.
+func (v *vocabulary) mentionsDomain(terms [][]string) bool {
+	for _, variants := range terms {
+		for _, t := range variants {
+			if float64(v.df[t]) >= domainShare*float64(v.entries) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // knownWeight is how much of the question the base knows: the summed weight of its terms that
-// some entry names in its title, questions or keywords.
+// some entry is about (title, questions or keywords), and at unnamedWeight of those entries only
+// mention in their answers.
 func (v *vocabulary) knownWeight(terms [][]string) float64 {
 	sum := 0.0
 	for _, variants := range terms {
-		if v.topic(variants) {
+		switch {
+		case v.topic(variants):
 			sum += v.weight(variants)
+		case !v.unknown(variants):
+			sum += unnamedWeight * v.weight(variants)
 		}
 	}
 	return sum
