@@ -98,22 +98,26 @@ type phrase struct {
 // triggers whose first word it contains exactly, and with the few whose first word needs a
 // prefix or typo comparison. Comparing every question with hundreds of triggers cost a quarter
 // of an answer.
+//
+// Near misses are looked up by first letter: people rarely get the first letter wrong (the
+// typo correction assumes the same; see vocabulary.nearest).
 type triggerSet struct {
-	byWord map[string][]trigger // by the first word, when only that exact word can match it
-	byLen  map[int][]trigger    // by the first word's length, when it may match with a typo
-	scan   []trigger            // the first word is a prefix
+	byWord   map[string][]trigger   // by the first word, when only that exact word can match it
+	byLen    map[spellKey][]trigger // by the first word's letter and length, when it may have a typo
+	byLetter map[byte][]trigger     // by the first letter, when the first word is a prefix
 }
 
 func compileTriggers(specs []string, typos bool) triggerSet {
-	set := triggerSet{byWord: map[string][]trigger{}, byLen: map[int][]trigger{}}
+	set := triggerSet{byWord: map[string][]trigger{}, byLen: map[spellKey][]trigger{}, byLetter: map[byte][]trigger{}}
 	for _, t := range parseTriggers(specs, typos) {
 		first := t[0]
 		w := first.words[0]
 		switch {
 		case first.prefix && len(first.words) == 1:
-			set.scan = append(set.scan, t)
+			set.byLetter[w[0]] = append(set.byLetter[w[0]], t)
 		case typos && len(w) >= 6:
-			set.byLen[len(w)] = append(set.byLen[len(w)], t)
+			k := spellKey{w[0], len(w)}
+			set.byLen[k] = append(set.byLen[k], t)
 		default:
 			set.byWord[w] = append(set.byWord[w], t)
 		}
@@ -150,16 +154,16 @@ func matchesAny(words []string, set triggerSet) bool {
 			}
 		}
 		for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
-			for _, t := range set.byLen[n] {
+			for _, t := range set.byLen[spellKey{w[0], n}] {
 				if wordMatches(w, t[0].words[0], false, true) && t.in(words) {
 					return true
 				}
 			}
 		}
-	}
-	for _, t := range set.scan {
-		if t.in(words) {
-			return true
+		for _, t := range set.byLetter[w[0]] {
+			if wordMatches(w, t[0].words[0], true, t[0].typos) && t.in(words) {
+				return true
+			}
 		}
 	}
 	return false
