@@ -128,8 +128,18 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	return a, nil
 }
 
-// consider reads a question's words into features, searches, and lets the policy decide.
+// consider reads a question's words and lets the policy decide.
 func (ix *Index) consider(ctx context.Context, words []string, safety, emergency bool) (decision, []hit, error) {
+	f, hits, safetyEntry, err := ix.read(ctx, words, safety, emergency)
+	if err != nil {
+		return decision{}, nil, err
+	}
+	return decide(f, hits, safetyEntry, ix.thresholds), hits, nil
+}
+
+// read is retrieval: it reads a question's words into features, searches and ranks the hits,
+// and finds the safety entry that would answer a question about risks.
+func (ix *Index) read(ctx context.Context, words []string, safety, emergency bool) (features, []hit, *Entry, error) {
 	f := features{
 		safety:     safety,
 		emergency:  emergency,
@@ -158,7 +168,7 @@ func (ix *Index) consider(ctx context.Context, words []string, safety, emergency
 	if len(terms) > 0 && !f.emergency {
 		var err error
 		if hits, err = ix.search(ctx, aq, candidates); err != nil {
-			return decision{}, nil, err
+			return features{}, nil, nil, err
 		}
 		hits = ix.rank(hits, variants)
 	}
@@ -172,7 +182,7 @@ func (ix *Index) consider(ctx context.Context, words []string, safety, emergency
 			}
 		}
 	}
-	return decide(f, hits, safetyEntry, ix.thresholds), hits, nil
+	return f, hits, safetyEntry, nil
 }
 
 // suggestions picks the close topics shown with an answer: the entry's related ones when it was

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -96,16 +97,15 @@ func judgeAnswer(c evalCase, a Answer) []string {
 
 // setScore is what a question set measures.
 type setScore struct {
-	passed, total          int
-	inRight, inTotal       int // answerable questions answered with a right entry
-	outRight, outTotal     int // questions the bot must decline, declined
-	safetyTP, safetyPos    int
-	safetyFP, safetyNeg    int
-	emergTP, emergPos      int
-	emergFP, emergNeg      int
-	confRight, confWrong   float64 // summed confidence of answered questions, right and wrong
-	nConfRight, nConfWrong int
-	failures               []string
+	passed, total       int
+	inRight, inTotal    int // answerable questions answered with a right entry
+	outRight, outTotal  int // questions the bot must decline, declined
+	safetyTP, safetyPos int
+	safetyFP, safetyNeg int
+	emergTP, emergPos   int
+	emergFP, emergNeg   int
+	answered            []scored // the answered questions' confidence, and whether they were right
+	failures            []string
 }
 
 func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
@@ -136,13 +136,7 @@ func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
 			}
 		}
 		if a.Answered() {
-			if right {
-				s.confRight += a.Confidence
-				s.nConfRight++
-			} else {
-				s.confWrong += a.Confidence
-				s.nConfWrong++
-			}
+			s.answered = append(s.answered, scored{a.Confidence, right})
 		}
 		count := func(want *bool, got bool, tp, pos, fp, neg *int) {
 			switch {
@@ -180,20 +174,49 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func (s setScore) String() string {
-	mean := func(sum float64, n int) float64 {
-		if n == 0 {
-			return 0
+// scored is one answered question: its confidence and whether the answer was right.
+type scored struct {
+	confidence float64
+	right      bool
+}
+
+// auc is the chance that a right answer has a higher confidence than a wrong one (ties count
+// half): 0.5 means confidence says nothing, 1 that it separates them perfectly.
+func auc(answers []scored) float64 {
+	var pairs, wins float64
+	for _, r := range answers {
+		for _, w := range answers {
+			if r.right && !w.right {
+				pairs++
+				switch {
+				case r.confidence > w.confidence:
+					wins++
+				case r.confidence == w.confidence:
+					wins += 0.5
+				}
+			}
 		}
-		return sum / float64(n)
+	}
+	if pairs == 0 {
+		return 0
+	}
+	return wins / pairs
+}
+
+func (s setScore) String() string {
+	right := 0
+	for _, a := range s.answered {
+		if a.right {
+			right++
+		}
 	}
 	return fmt.Sprintf("overall %d/%d (%.1f%%); answerable right %d/%d (%.1f%%); declined %d/%d (%.1f%%); "+
 		"safety recall %d/%d, false alarms %d/%d; emergency recall %d/%d, false alarms %d/%d; "+
-		"mean confidence right %.2f (n=%d), wrong %.2f (n=%d)",
+		"confidence AUC %.2f (%d right, %d wrong answers)",
 		s.passed, s.total, 100*ratio(s.passed, s.total), s.inRight, s.inTotal, 100*ratio(s.inRight, s.inTotal),
 		s.outRight, s.outTotal, 100*ratio(s.outRight, s.outTotal),
 		s.safetyTP, s.safetyPos, s.safetyFP, s.safetyNeg, s.emergTP, s.emergPos, s.emergFP, s.emergNeg,
-		mean(s.confRight, s.nConfRight), s.nConfRight, mean(s.confWrong, s.nConfWrong), s.nConfWrong)
+		auc(s.answered), right, len(s.answered)-right)
 }
 
 // qualitySet is one scored question set with the floor it must not fall below. Floors sit a
@@ -219,9 +242,11 @@ var qualitySets = []qualitySet{
 
 func TestAnswerQuality(t *testing.T) {
 	ix := testIndex(t)
+	pooled := map[bool][]scored{} // by hidden: the answered questions of all tuning or held-out sets
 	for _, set := range qualitySets {
 		t.Run(set.name, func(t *testing.T) {
 			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
+			pooled[set.hidden] = append(pooled[set.hidden], s.answered...)
 			t.Logf("%s: %s", set.name, s)
 			if !set.hidden || os.Getenv("HOLDOUT_DETAILS") != "" {
 				for _, f := range s.failures {
@@ -233,6 +258,10 @@ func TestAnswerQuality(t *testing.T) {
 			}
 		})
 	}
+	// Out-of-scope sets have no right answers, so their AUC alone means nothing; pooled, their
+	// wrong answers weigh against the in-scope ones.
+	t.Logf("confidence AUC, all answers pooled: tuning sets %.2f (n=%d), held-out sets %.2f (n=%d)",
+		auc(pooled[false]), len(pooled[false]), auc(pooled[true]), len(pooled[true]))
 }
 
 // testIndex is the shipped knowledge base, indexed.
@@ -274,6 +303,10 @@ func TestFitThresholds(t *testing.T) {
 		ix.thresholds = th
 		return scoreCases(t, ix, cases).passed
 	}
+	if os.Getenv("FIT") == "confidence" {
+		fitConfidence(t, ix, cases)
+		return
+	}
 	best, bestScore := fitted, score(fitted)
 	if os.Getenv("FIT") == "risk" { // one threshold only, the others as fitted: seconds, not minutes
 		for r := 0.2; r <= 0.801; r += 0.05 {
@@ -305,4 +338,63 @@ func suggIDs(a Answer) []string {
 		out[i] = e.ID
 	}
 	return out
+}
+
+// fitConfidence fits confidence's logistic regression on the tuning sets' answered questions
+// and prints the weights to put in policy.go, with the AUC before and after.
+func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
+	var xs [][5]float64
+	var ys []float64
+	var before []scored
+	for _, c := range cases {
+		a, err := ix.Answer(context.Background(), c.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Answered() {
+			continue
+		}
+		words := wordsOf(a.Question)
+		f, hits, _, err := ix.read(context.Background(), words, ix.signals.safety(words), ix.signals.emergency(words))
+		if err != nil {
+			t.Fatal(err)
+		}
+		right := len(judgeAnswer(c, a)) == 0
+		xs = append(xs, confidenceInputs(f, hits))
+		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
+		before = append(before, scored{a.Confidence, right})
+	}
+	var w [5]float64
+	b := 0.0
+	const rate, rounds, l2 = 0.5, 20000, 0.001
+	for range rounds {
+		var gw [5]float64
+		gb := 0.0
+		for i, x := range xs {
+			z := b
+			for j := range w {
+				z += w[j] * x[j]
+			}
+			d := 1/(1+math.Exp(-z)) - ys[i]
+			for j := range w {
+				gw[j] += d * x[j]
+			}
+			gb += d
+		}
+		n := float64(len(xs))
+		for j := range w {
+			w[j] -= rate * (gw[j]/n + l2*w[j])
+		}
+		b -= rate * gb / n
+	}
+	after := make([]scored, len(xs))
+	for i, x := range xs {
+		z := b
+		for j := range w {
+			z += w[j] * x[j]
+		}
+		after[i] = scored{1 / (1 + math.Exp(-z)), ys[i] == 1}
+	}
+	t.Logf("%d answered tuning questions: AUC %.3f in service, %.3f fitted", len(xs), auc(before), auc(after))
+	t.Logf("confidenceWeights = [5]float64{%.2f, %.2f, %.2f, %.2f, %.2f}; confidenceBias = %.2f", w[0], w[1], w[2], w[3], w[4], b)
 }
