@@ -253,7 +253,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			if len(n.Triggers) == 0 {
 				l.problem(file, line, "%s has no triggers: list the words that make it apply", key)
 			}
-			l.triggers(file, line, key, n.Triggers)
+			l.triggers(file, itemLines(kv.Value, "triggers", line), key, n.Triggers)
 			*dst = n
 		}
 	case "out_of_scope":
@@ -261,14 +261,19 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 		if l.decode(file, line, kv.Value, &topics) {
 			for i := range topics {
 				t := &topics[i]
+				var item ast.Node
+				if seq, ok := kv.Value.(*ast.SequenceNode); ok && i < len(seq.Values) {
+					item = seq.Values[i]
+				}
+				at := max(lineOf(item), line)
 				if t.Topic = strings.TrimSpace(t.Topic); t.Topic == "" {
-					l.problem(file, line, "out_of_scope topic %d has no topic: name", i+1)
+					l.problem(file, at, "out_of_scope topic %d has no topic: name", i+1)
 				}
 				if len(t.Triggers) == 0 {
-					l.problem(file, line, "out_of_scope topic %q has no triggers", t.Topic)
+					l.problem(file, at, "out_of_scope topic %q has no triggers", t.Topic)
 				}
-				l.triggers(file, line, "out_of_scope "+t.Topic, t.Triggers)
-				l.triggers(file, line, "out_of_scope "+t.Topic+" unless", t.Unless)
+				l.triggers(file, itemLines(item, "triggers", at), "out_of_scope "+t.Topic, t.Triggers)
+				l.triggers(file, itemLines(item, "unless", at), "out_of_scope "+t.Topic+" unless", t.Unless)
 			}
 			l.base.OutOfScope = append(l.base.OutOfScope, topics...)
 		}
@@ -287,16 +292,35 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 	}
 }
 
-// triggers lowercases trigger phrases in place and reports the ones that cannot match.
-func (l *loader) triggers(file string, line int, what string, list []string) {
+// triggers lowercases trigger phrases in place and reports the ones that cannot match, each at
+// its own line (lines[i]; see itemLines).
+func (l *loader) triggers(file string, lines func(int) int, what string, list []string) {
 	for i, t := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(t))
 		for _, part := range strings.Split(list[i], "+") {
 			if len(wordsOf(strings.TrimSuffix(strings.TrimSpace(part), "*"))) == 0 {
-				l.problem(file, line, "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
+				l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
 				break
 			}
 		}
+	}
+}
+
+// itemLines returns the line of each item of the list under key in the mapping n, falling back
+// to line where the syntax tree does not say (a flow list on one line says it too).
+func itemLines(n ast.Node, key string, line int) func(int) int {
+	var items []ast.Node
+	values, _ := mappingValues(n)
+	for _, kv := range values {
+		if seq, ok := kv.Value.(*ast.SequenceNode); ok && kv.Key.String() == key {
+			items = seq.Values
+		}
+	}
+	return func(i int) int {
+		if i < len(items) {
+			return max(lineOf(items[i]), line)
+		}
+		return line
 	}
 }
 

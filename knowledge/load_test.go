@@ -127,3 +127,31 @@ func TestDiffNamesAddedChangedAndRemovedEntries(t *testing.T) {
 		t.Error("version did not change with the content")
 	}
 }
+
+func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
+	dir := t.TempDir()
+	base, err := os.ReadFile("kb/notices.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"notices.yaml": strings.Replace(string(base), "    - warfarin\n", "    - warfarin\n    - \" + \"\n", 1),
+		"scope.yaml":   "out_of_scope:\n  - topic: cures\n    triggers: [cure]\n  - topic: prices\n    triggers:\n      - price\n      - \"*\"\n",
+		"entries.yaml": "entries:\n  - id: r\n    kind: routine\n    title: Routine\n    questions: [how]\n    answer: Do it.\n    steps: [{title: One, text: Go.}]\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	warfarin := 1 + strings.Count(string(base)[:strings.Index(string(base), "    - warfarin\n")], "\n")
+	_, err = knowledge.LoadDir(dir)
+	var invalid *knowledge.ValidationError
+	if !errors.As(err, &invalid) || len(invalid.Problems) != 2 {
+		t.Fatalf("LoadDir = %v, want two trigger problems", err)
+	}
+	for i, want := range []knowledge.Problem{{File: filepath.Join(dir, "notices.yaml"), Line: warfarin + 1}, {File: filepath.Join(dir, "scope.yaml"), Line: 7}} {
+		if p := invalid.Problems[i]; p.File != want.File || p.Line != want.Line || !strings.Contains(p.Message, "empty part") {
+			t.Errorf("problem %d = %s, want %s:%d: ... empty part", i, p, want.File, want.Line)
+		}
+	}
+}
