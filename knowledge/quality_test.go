@@ -229,15 +229,15 @@ type qualitySet struct {
 }
 
 var qualitySets = []qualitySet{
-	{"dev", "testdata/eval/dev.jsonl", "", 0.8, false},
-	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.86, false},
-	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.82, true},
+	{"dev", "testdata/eval/dev.jsonl", "", 0.81, false},
+	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.93, false},
+	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.86, true},
 	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.78, false},
-	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.72, true},
-	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.66, false},
-	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.57, true},
-	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.8, false},
-	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.72, true},
+	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.73, true},
+	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.76, false},
+	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.61, true},
+	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.86, false},
+	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.74, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
