@@ -10,6 +10,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -31,7 +32,10 @@ var (
 	bucketDeclined = []byte("declined")
 	bucketVotes    = []byte("votes")
 	bucketVoters   = []byte("voters")
-	keySalt        = []byte("salt")
+	// bucketVoterTimes indexes the voters by when they voted (8-byte big-endian Unix nanoseconds,
+	// then the voter's key), so that forgetting the old ones reads only the old ones.
+	bucketVoterTimes = []byte("voter-times")
+	keySalt          = []byte("salt")
 )
 
 // Bounds that keep the file small however long the bot runs.
@@ -62,10 +66,13 @@ func Open(dir string) (*Store, error) {
 	}
 	s := &Store{path: filepath.Join(dir, "feedback.db")}
 	err := s.update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters} {
+		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters, bucketVoterTimes} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
+		}
+		if err := indexVoterTimes(tx); err != nil {
+			return fmt.Errorf("index voters by time: %w", err)
 		}
 		meta := tx.Bucket(bucketMeta)
 		if salt := meta.Get(keySalt); salt != nil {
@@ -218,7 +225,11 @@ func (s *Store) AddVote(answerID, entryID, userID string, helpful bool, at time.
 		if err := voters.Put(voter, stamp); err != nil {
 			return err
 		}
-		if err := forgetOldVoters(voters, at); err != nil {
+		times := tx.Bucket(bucketVoterTimes)
+		if err := times.Put(voterTimeKey(at, voter), nil); err != nil {
+			return err
+		}
+		if err := forgetOldVoters(voters, times, at); err != nil {
 			return err
 		}
 		b := tx.Bucket(bucketVotes)
@@ -240,18 +251,60 @@ func (s *Store) AddVote(answerID, entryID, userID string, helpful bool, at time.
 	return counted, err
 }
 
-// forgetOldVoters drops remembered votes older than voterMemory, a few at a time so that no
-// single vote pays for a large clean-up.
-func forgetOldVoters(b *bolt.Bucket, now time.Time) error {
-	c := b.Cursor()
-	dropped := 0
-	for k, v := c.First(); k != nil && dropped < 10; k, v = c.Next() {
+// forgetOldVoters drops remembered votes older than voterMemory, at most forgetBatch a vote so
+// that no single vote pays for a large clean-up. It reads the time index from its oldest end
+// and stops at the first recent key, so a vote costs only what it forgets. Keys are collected
+// first and deleted after the walk: deleting under a bbolt cursor and then calling Next skips
+// the key after each deleted one (bbolt issue #146).
+func forgetOldVoters(voters, times *bolt.Bucket, now time.Time) error {
+	cutoff := voterTimeKey(now.Add(-voterMemory), nil)
+	var old [][]byte
+	c := times.Cursor()
+	for k, _ := c.First(); k != nil && len(old) < forgetBatch && bytes.Compare(k, cutoff) < 0; k, _ = c.Next() {
+		old = append(old, bytes.Clone(k))
+	}
+	for _, k := range old {
+		if err := times.Delete(k); err != nil {
+			return err
+		}
+		if err := voters.Delete(k[8:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetBatch is how many old voters one vote forgets at most: more than one vote adds, so the
+// memory shrinks even after a quiet month.
+const forgetBatch = 20
+
+func voterTimeKey(at time.Time, voter []byte) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(voter)), uint64(at.UnixNano()))
+	return append(k, voter...)
+}
+
+// indexVoterTimes builds the time index of a store written before it existed; a store that has
+// one, or has no voters, is left as it is.
+func indexVoterTimes(tx *bolt.Tx) error {
+	times, voters := tx.Bucket(bucketVoterTimes), tx.Bucket(bucketVoters)
+	if k, _ := times.Cursor().First(); k != nil {
+		return nil
+	}
+	var keys [][]byte
+	err := voters.ForEach(func(voter, stamp []byte) error {
 		var t time.Time
-		if t.UnmarshalBinary(v) != nil || now.Sub(t) > voterMemory {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-			dropped++
+		if t.UnmarshalBinary(stamp) != nil {
+			t = time.Unix(0, 0) // unreadable: the oldest, forgotten first
+		}
+		keys = append(keys, voterTimeKey(t, voter))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := times.Put(k, nil); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,9 +1,12 @@
 package feedback
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestCountsSurviveARestart(t *testing.T) {
@@ -77,5 +80,80 @@ func TestTwoStoresOnTheSameFolderShareIt(t *testing.T) {
 	r, err := a.Report(5)
 	if err != nil || len(r.Declined) != 1 || r.Declined[0].Askers != 2 {
 		t.Fatalf("Report = %+v, %v; want one question from 2 people", r, err)
+	}
+}
+
+func countKeys(t *testing.T, s *Store, bucket []byte) int {
+	t.Helper()
+	n := 0
+	err := s.view(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucket).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestOldVotersAreForgottenWithoutSkippingAny(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	then := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 30 { // consecutive keys: a delete-then-Next walk would skip every other one
+		if _, err := s.AddVote(fmt.Sprintf("old%d", i), "how-often", "u1", true, then.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := then.Add(voterMemory + time.Hour)
+	if _, err := s.AddVote("new1", "how-often", "u1", true, now); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := countKeys(t, s, bucketVoters), 30-forgetBatch+1; got != want {
+		t.Errorf("after one vote %d voters remembered, want %d (%d forgotten)", got, want, forgetBatch)
+	}
+	if _, err := s.AddVote("new2", "how-often", "u1", true, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := countKeys(t, s, bucketVoters); got != 2 {
+		t.Errorf("after two votes %d voters remembered, want only the 2 recent ones", got)
+	}
+	if got := countKeys(t, s, bucketVoterTimes); got != 2 {
+		t.Errorf("time index has %d keys, want 2", got)
+	}
+	if counted, _ := s.AddVote("new1", "how-often", "u1", false, now); counted {
+		t.Error("a recent voter was forgotten: their second vote counted")
+	}
+}
+
+func TestAStoreWithoutTheTimeIndexGetsOneOnOpen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, id := range []string{"a", "b", "c"} {
+		if _, err := s.AddVote(id, "how-often", "u1", true, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = s.update(func(tx *bolt.Tx) error { // as written by a version without the index
+		if err := tx.DeleteBucket(bucketVoterTimes); err != nil {
+			return err
+		}
+		_, err := tx.CreateBucket(bucketVoterTimes)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := countKeys(t, s, bucketVoterTimes); got != 3 {
+		t.Errorf("time index has %d keys after open, want the 3 voters", got)
 	}
 }
