@@ -293,20 +293,11 @@ func problemList(problems []knowledge.Problem) string {
 	return head + body.String() + "```"
 }
 
+// describeChanges tells a moderator what a reload changed: each changed file, what changed in
+// each entry, and the edits that look accidental.
 func describeChanges(base *knowledge.Base, c knowledge.Changes) string {
-	msg := fmt.Sprintf("Reloaded: %d entries (version %s).", len(base.Entries), base.Version)
-	if c.Empty() {
-		return msg + " Nothing changed."
-	}
-	for _, part := range []struct {
-		what string
-		ids  []string
-	}{{"Added", c.Added}, {"Changed", c.Changed}, {"Removed", c.Removed}} {
-		if len(part.ids) > 0 {
-			msg += fmt.Sprintf("\n%s (%d): %s", part.what, len(part.ids), strings.Join(part.ids, ", "))
-		}
-	}
-	return msg
+	return fmt.Sprintf("Reloaded: %d entries (version %s).\n```\n%s\n```", len(base.Entries), base.Version,
+		truncate(c.Text(), maxContent-120))
 }
 
 func userID(i *discordgo.Interaction) string {

@@ -1,7 +1,5 @@
 package knowledge
 
-import "slices"
-
 // Kinds of entry a knowledge base may hold. The kind groups entries in listings (for example
 // /benefits lists every benefit) and tells a moderator what an entry is for.
 const (
@@ -80,7 +78,14 @@ type Base struct {
 	// Version identifies the content: two bases loaded from the same files have the same version.
 	Version string
 
+	// Warnings are edits that look accidental (an answer that ends mid-sentence): the base is
+	// valid and in service, but a moderator should look. See Load.
+	Warnings []Problem
+
 	byID map[string]*Entry
+	// settingsIn names the file that defines each setting ("disclaimer", "safety",
+	// "emergency", "synonyms", "out_of_scope"), for change summaries.
+	settingsIn map[string]string
 }
 
 // Entry returns the entry with the given id, or nil.
@@ -103,45 +108,4 @@ func (b *Base) Routine() *Entry {
 		return r[0]
 	}
 	return nil
-}
-
-// Changes lists the entry ids that differ between two knowledge bases.
-type Changes struct {
-	Added, Changed, Removed []string
-}
-
-// Empty reports whether nothing changed.
-func (c Changes) Empty() bool {
-	return len(c.Added)+len(c.Changed)+len(c.Removed) == 0
-}
-
-// Diff tells what changed from old to b, entry by entry. A nil old counts as empty.
-func (b *Base) Diff(old *Base) Changes {
-	var c Changes
-	for _, e := range b.Entries {
-		var prev *Entry
-		if old != nil {
-			prev = old.byID[e.ID]
-		}
-		switch {
-		case prev == nil:
-			c.Added = append(c.Added, e.ID)
-		case !sameEntry(prev, e):
-			c.Changed = append(c.Changed, e.ID)
-		}
-	}
-	if old != nil {
-		for _, e := range old.Entries {
-			if b.byID[e.ID] == nil {
-				c.Removed = append(c.Removed, e.ID)
-			}
-		}
-	}
-	return c
-}
-
-func sameEntry(a, b *Entry) bool {
-	return a.Kind == b.Kind && a.Title == b.Title && a.Answer == b.Answer &&
-		slices.Equal(a.Questions, b.Questions) && slices.Equal(a.Keywords, b.Keywords) &&
-		slices.Equal(a.Related, b.Related) && slices.Equal(a.Steps, b.Steps) && slices.Equal(a.Tips, b.Tips)
 }

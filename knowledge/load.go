@@ -43,14 +43,23 @@ var shipped embed.FS
 // ShippedDir is how problems in the embedded knowledge base name their files.
 const ShippedDir = "knowledge/kb"
 
-// Problem is one thing wrong in a knowledge file.
+// Problem is one thing wrong in a knowledge file, or, as a warning, one that looks wrong.
 type Problem struct {
 	File    string
 	Line    int
 	Message string
+	// Warning marks an edit that looks accidental but leaves the base valid.
+	Warning bool
+
+	entry string // the entry a warning is about, if any
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+func (p Problem) String() string {
+	if p.Warning {
+		return fmt.Sprintf("%s:%d: warning: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+}
 
 // ValidationError lists every problem found while loading a knowledge base. A base with any
 // problem is rejected as a whole.
@@ -95,6 +104,7 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 	})
 	sort.Strings(names)
 	l := &loader{dir: dir, byID: map[string]*Entry{}}
+	l.base.settingsIn = map[string]string{}
 	if len(names) == 0 {
 		l.problem(dir, 0, "no knowledge files (*.yaml) found")
 	}
@@ -118,6 +128,7 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 	}
 	l.base.Version = hex.EncodeToString(sum.Sum(nil))[:12]
 	l.base.byID = l.byID
+	l.base.Warnings = l.warnings
 	return &l.base, nil
 }
 
@@ -145,6 +156,7 @@ type loader struct {
 	base     Base
 	byID     map[string]*Entry
 	problems []Problem
+	warnings []Problem
 	// where each singular setting was defined, to report duplicates and missing ones
 	disclaimerAt, safetyAt, emergencyAt string
 }
@@ -221,6 +233,9 @@ func (l *loader) file(file string, data []byte) {
 func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 	key := kv.Key.String()
 	line := lineOf(kv.Key)
+	if key != "entries" && l.base.settingsIn[key] == "" {
+		l.base.settingsIn[key] = file
+	}
 	switch key {
 	case "entries":
 		seq, ok := kv.Value.(*ast.SequenceNode)
@@ -434,7 +449,15 @@ func (l *loader) entry(file string, n ast.Node) {
 			l.problem(file, at("questions"), "%s: question %d is empty", name, i+1)
 		}
 	}
+	if endsMidSentence(e.Answer) {
+		l.warn(file, at("answer"), e.ID, "%s: the answer ends mid-sentence (%q): was the file cut short?", name, tail(e.Answer))
+	}
 	if e.Kind == KindRoutine {
+		for i, st := range e.Steps {
+			if endsMidSentence(st.Text) {
+				l.warn(file, at("steps"), e.ID, "%s step %d ends mid-sentence (%q): was the file cut short?", name, i+1, tail(st.Text))
+			}
+		}
 		if len(e.Steps) == 0 {
 			l.problem(file, at("steps"), "%s: the routine has no steps", name)
 		}
@@ -450,6 +473,21 @@ func (l *loader) entry(file string, n ast.Node) {
 		l.problem(file, at("steps"), "%s: only the entry of kind routine may have steps or tips", name)
 	}
 	l.base.Entries = append(l.base.Entries, e)
+}
+
+func (l *loader) warn(file string, line int, entry, format string, args ...any) {
+	w := warning(file, line, format, args...)
+	w.entry = entry
+	l.warnings = append(l.warnings, w)
+}
+
+// tail is the end of a text, to show where it stops.
+func tail(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > 30 {
+		return "…" + string(r[len(r)-30:])
+	}
+	return string(r)
 }
 
 func trimAll(in []string) []string {

@@ -92,3 +92,13 @@ func TestHelpSaysWhatEachCommandDoes(t *testing.T) {
 		t.Errorf("unknown command: exit %d %s", code, errOut)
 	}
 }
+
+func TestValidateShowsWarningsAndSucceeds(t *testing.T) {
+	dir := copyKnowledge(t)
+	editFile(t, filepath.Join(dir, "faq.yaml"), "\n  - id: how-long\n", "\n  - id: cut-short\n    kind: faq\n    title: Cut short\n    questions: [what is cut short]\n    answer: This answer stops in the mid\n  - id: how-long\n")
+	code, out, _ := runCLI(t, "", "validate", dir)
+	want := filepath.Join(dir, "faq.yaml") + ":"
+	if code != 0 || !strings.Contains(out, want) || !strings.Contains(out, "warning: cut-short: the answer ends mid-sentence") || !strings.Contains(out, "ok: 25 entries") {
+		t.Errorf("exit %d, want 0 with a warning at %s...:\n%s", code, want, out)
+	}
+}

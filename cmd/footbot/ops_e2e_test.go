@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestReloadIsForModeratorsAndKeepsTheOldBaseWhenAFileIsBroken(t *testing.T) 
 		t.Fatal("a refused /reload reloaded anyway")
 	}
 	ok := data(t, w.command("bob", "reload")) // Manage Server through the Moderator role
-	if !strings.Contains(ok.Content, "Added (1): reload-test") {
+	if !strings.Contains(ok.Content, "faq.yaml\n  added reload-test") {
 		t.Errorf("bob's /reload said %q", ok.Content)
 	}
 	q := w.say("carol", w.channel("general"), discordtest.Mention(w.botID())+" what is the zebracorn?")
@@ -366,5 +367,37 @@ func TestA429OnAnInteractionCallbackIsRetriedWithinTheDeadline(t *testing.T) {
 	}
 	if tries != 2 {
 		t.Errorf("%d callback requests, want 2 (one 429, one retry)", tries)
+	}
+}
+
+// A bad save that cuts a file in half still loads (it is valid YAML), but the /reload answer
+// names the file, says what changed in each entry, and warns.
+func TestAFileCutInHalfReloadsWithAWarningThatNamesIt(t *testing.T) {
+	srv := newServer(t)
+	dir := copyKnowledge(t)
+	w := start(t, srv, func(c *config.Config) {
+		c.KnowledgeDir = dir
+		c.WatchKnowledge = false
+	})
+	routine := filepath.Join(dir, "routine.yaml")
+	b, err := os.ReadFile(routine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := strings.Index(string(b), "      - title: Press the key points")
+	half := string(b[:cut]) // three steps, the third ending "Keep the"
+	half = half[:strings.LastIndex(half, " ")]
+	if err := os.WriteFile(routine, []byte(half+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := data(t, w.command("bob", "reload")).Content
+	for _, want := range []string{routine + "\n  changed self-massage-routine: ", "steps 5 → 3",
+		"Warnings", routine + ":", "warning: self-massage-routine step 3 ends mid-sentence"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/reload said %q; want it to contain %q", got, want)
+		}
+	}
+	if a, _ := w.main.live.Answer(context.Background(), "how do i massage my own feet"); !a.Answered() || len(a.Entry.Steps) != 3 {
+		t.Errorf("after the reload the routine has %v, want the cut file's 3 steps in service", a.Entry)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 
 	"github.com/footbot/footbot/bot"
@@ -118,6 +119,12 @@ func (m *Main) reload(source string) (knowledge.Changes, error) {
 		m.metrics.Knowledge(len(base.Entries), base.Version)
 		m.log.Info("knowledge reloaded", "source", source, "version", base.Version, "entries", len(base.Entries),
 			"added", len(changes.Added), "changed", len(changes.Changed), "removed", len(changes.Removed))
+		for _, e := range changes.Entries {
+			m.log.Info("knowledge entry "+e.Change, "source", source, "entry", e.ID, "file", e.File, "what", strings.Join(e.What, ", "))
+		}
+		for _, w := range changes.Warnings {
+			m.log.Warn("knowledge edit looks accidental: "+w.String(), "source", source)
+		}
 	}
 	return changes, err
 }
