@@ -23,6 +23,7 @@ Commands:
   console    ask questions interactively
   validate   check a knowledge folder and list every problem as file:line: message
   report     list declined questions and unhelpful answers, for moderators
+  teach      add a question the bot missed to an entry's questions, in the knowledge files
 
 With no command, footbot runs the bot when DISCORD_TOKEN is set and the console otherwise.
 Settings come from the environment and a .env file; see .env.example.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = validate(cfg, rest, stdout)
 	case "report":
 		err = report(cfg, rest, stdout)
+	case "teach":
+		err = teach(cfg, rest, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -102,3 +102,17 @@ func TestValidateShowsWarningsAndSucceeds(t *testing.T) {
 		t.Errorf("exit %d, want 0 with a warning at %s...:\n%s", code, want, out)
 	}
 }
+
+func TestTeachWritesTheQuestionAndSaysWhere(t *testing.T) {
+	if code, _, errOut := runCLI(t, "", "teach", "how-often", "twice a day ok?"); code != 1 || !strings.Contains(errOut, "KNOWLEDGE_DIR") {
+		t.Errorf("teach with no folder: exit %d: %s", code, errOut)
+	}
+	dir := copyKnowledge(t)
+	code, out, errOut := runCLI(t, "", "teach", "--knowledge", dir, "how-often", "is twice a day", "too much")
+	if want := "added to " + filepath.Join(dir, "guidance.yaml") + ":"; code != 0 || !strings.HasPrefix(out, want) {
+		t.Errorf("exit %d, stdout %q (want %q...), stderr %q", code, out, want, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "ask", "--json", "--knowledge", dir, "is twice a day too much"); code != 0 || !strings.Contains(out, `"id":"how-often"`) {
+		t.Errorf("the taught question is not answered with how-often: %s", out)
+	}
+}

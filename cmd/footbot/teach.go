@@ -1,0 +1,43 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/knowledge"
+)
+
+func teach(cfg config.Config, args []string, stdout io.Writer) error {
+	fs := newFlags("teach", `Usage: footbot teach [--knowledge DIR] ENTRY_ID QUESTION...
+
+Adds QUESTION as one more way of asking for entry ENTRY_ID, in the knowledge files of DIR
+(default: KNOWLEDGE_DIR). Only one line is added; comments and layout stay. The folder is
+validated first, so a teach that would break it changes nothing. A running bot that watches
+the folder picks the change up by itself.`, stdout)
+	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("teach edits knowledge files, and the built-in ones cannot be edited: set KNOWLEDGE_DIR or pass --knowledge DIR (start from a copy of knowledge/kb)")
+	}
+	if fs.NArg() < 2 {
+		return errors.New("teach needs an entry id and a question: footbot teach how-often \"how many times a week is ok\"")
+	}
+	t, err := knowledge.Teach(*dir, fs.Arg(0), strings.Join(fs.Args()[1:], " "))
+	var invalid *knowledge.ValidationError
+	if errors.As(err, &invalid) {
+		for _, p := range invalid.Problems {
+			fmt.Fprintln(stdout, p)
+		}
+		return fmt.Errorf("the knowledge folder has %d problem(s); fix them first", len(invalid.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added to %s:%d\n", t.File, t.Line)
+	return nil
+}

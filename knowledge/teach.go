@@ -1,0 +1,191 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Taught says where Teach wrote a question.
+type Taught struct {
+	File string // the knowledge file
+	Line int    // the line it added
+	Base *Base  // the knowledge base as it loads now, with the question
+}
+
+// ErrAlreadyTaught is returned when the entry already has the question as a phrasing.
+var ErrAlreadyTaught = errors.New("the entry already has this question")
+
+// Teach adds question to the alternate questions of entry id in the knowledge folder dir: a
+// missed question that a moderator says this entry answers. It edits the file's syntax tree only
+// to find where the entry's questions end and adds one line there, so the file keeps its
+// comments, order and layout and its diff only adds a line. (A questions list written inline,
+// [a, b], is the exception: that one line is rewritten.)
+//
+// The folder is validated with the new line before anything is written, and the file is
+// replaced atomically (a temporary file renamed over it), so a failed teach changes nothing.
+func Teach(dir, id, question string) (Taught, error) {
+	question = CleanQuestion(question)
+	if question == "" {
+		return Taught{}, errors.New("the question is empty")
+	}
+	base, err := LoadDir(dir)
+	if err != nil {
+		return Taught{}, err
+	}
+	e := base.Entry(id)
+	if e == nil {
+		return Taught{}, fmt.Errorf("no entry %q in %s", id, dir)
+	}
+	if slices.ContainsFunc(e.Questions, func(q string) bool { return strings.EqualFold(q, question) }) {
+		return Taught{}, fmt.Errorf("%s: %w: %q", id, ErrAlreadyTaught, question)
+	}
+	name := filepath.Base(e.File)
+	path := filepath.Join(dir, name)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return Taught{}, fmt.Errorf("teach: %w", err)
+	}
+	edited, line, err := addQuestion(src, id, question)
+	if err != nil {
+		return Taught{}, fmt.Errorf("teach %s: %w", path, err)
+	}
+	after, err := loadWith(dir, name, edited)
+	if err != nil {
+		return Taught{}, fmt.Errorf("teach %s: the edited file would not load: %w", path, err)
+	}
+	if got := after.Entry(id); got == nil || !slices.Equal(got.Questions, append(slices.Clone(e.Questions), question)) {
+		return Taught{}, fmt.Errorf("teach %s: could not add the question safely; add it to %s by hand", path, id)
+	}
+	if err := writeAtomic(path, edited); err != nil {
+		return Taught{}, fmt.Errorf("teach: %w", err)
+	}
+	return Taught{File: path, Line: line, Base: after}, nil
+}
+
+// addQuestion returns src with question added to the questions of entry id, and the line it is on.
+func addQuestion(src []byte, id, question string) ([]byte, int, error) {
+	file, err := parser.ParseBytes(src, parser.ParseComments)
+	if err != nil {
+		return nil, 0, err
+	}
+	seq := questionsOf(file, id)
+	if seq == nil || len(seq.Values) == 0 {
+		return nil, 0, fmt.Errorf("entry %s has no questions list to add to", id)
+	}
+	quoted, err := yaml.Marshal(question)
+	if err != nil {
+		return nil, 0, err
+	}
+	item := strings.TrimSpace(string(quoted))
+	lines := strings.SplitAfter(string(src), "\n")
+	last := lineOf(seq.Values[len(seq.Values)-1]) // 1-based
+	if last < 1 || last > len(lines) {
+		return nil, 0, errors.New("cannot find the end of the questions list")
+	}
+	if seq.IsFlowStyle {
+		at := last - 1
+		end := strings.LastIndex(lines[at], "]")
+		if end < 0 {
+			return nil, 0, errors.New("the questions list is written across lines; add the question by hand")
+		}
+		lines[at] = lines[at][:end] + ", " + item + lines[at][end:]
+		return []byte(strings.Join(lines, "")), last, nil
+	}
+	text := lines[last-1]
+	dash := strings.Index(text, "- ")
+	if dash < 0 || strings.TrimSpace(text[:dash]) != "" {
+		return nil, 0, errors.New("the last question does not start its own line")
+	}
+	if !strings.HasSuffix(text, "\n") {
+		lines[last-1] += "\n"
+	}
+	added := text[:dash] + "- " + item + "\n"
+	lines = slices.Insert(lines, last, added)
+	return []byte(strings.Join(lines, "")), last + 1, nil
+}
+
+// questionsOf finds the questions list of entry id in a parsed knowledge file.
+func questionsOf(file *ast.File, id string) *ast.SequenceNode {
+	for _, doc := range file.Docs {
+		top, _ := mappingValues(doc.Body)
+		for _, kv := range top {
+			entries, ok := kv.Value.(*ast.SequenceNode)
+			if kv.Key.String() != "entries" || !ok {
+				continue
+			}
+			for _, item := range entries.Values {
+				fields, _ := mappingValues(item)
+				var qs *ast.SequenceNode
+				match := false
+				for _, f := range fields {
+					switch f.Key.String() {
+					case "id":
+						match = strings.Trim(strings.TrimSpace(f.Value.String()), `"'`) == id
+					case "questions":
+						qs, _ = f.Value.(*ast.SequenceNode)
+					}
+				}
+				if match {
+					return qs
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// loadWith loads the folder dir as it would be with file name holding data.
+func loadWith(dir, name string, data []byte) (*Base, error) {
+	fsys := fstest.MapFS{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, de := range entries {
+		if de.IsDir() {
+			continue
+		}
+		b, err := fs.ReadFile(os.DirFS(dir), de.Name())
+		if err != nil {
+			return nil, err
+		}
+		fsys[de.Name()] = &fstest.MapFile{Data: b}
+	}
+	fsys[name] = &fstest.MapFile{Data: data}
+	return Load(fsys, dir)
+}
+
+// writeAtomic replaces path with data: readers see the old file or the new one, never half.
+func writeAtomic(path string, data []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
