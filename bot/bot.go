@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/footbot/footbot/internal/feedback"
+	"github.com/footbot/footbot/internal/kbedit"
 	"github.com/footbot/footbot/internal/metrics"
 	"github.com/footbot/footbot/knowledge"
 )
@@ -44,6 +45,8 @@ type Options struct {
 	Reload func() (knowledge.Changes, error)
 	// Feedback keeps declined questions and votes; nil disables feedback buttons and /unanswered.
 	Feedback *feedback.Store
+	// Editor applies moderators' changes (teaching a declined question); nil disables them.
+	Editor *kbedit.Editor
 	// Metrics records what the bot does; nil records nothing.
 	Metrics *metrics.Metrics
 	// Logger receives the bot's logs; default slog.Default().

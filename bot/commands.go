@@ -111,7 +111,7 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 		resp = b.autocomplete(i.Interaction)
 	case discordgo.InteractionMessageComponent:
 		route, _, _ := strings.Cut(i.MessageComponentData().CustomID, "/")
-		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del"))
+		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del", "teach", "unanswered"))
 		resp, after = b.component(i.Interaction)
 	default:
 		return
@@ -262,19 +262,6 @@ func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	}
 	b.log.Info("knowledge reloaded by moderator", "user", userID(i))
 	return notice(truncate(describeChanges(b.live.Base(), changes), maxContent))
-}
-
-// unanswered shows a moderator what to add to the knowledge base.
-func (b *Bot) unanswered(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	if !b.isModerator(i.Member) {
-		return notice("Only moderators (Manage Server, Administrator, or a moderator role) can see this report.")
-	}
-	r, err := b.opts.Feedback.Report(10)
-	if err != nil {
-		b.log.Error("feedback report", "error", err)
-		return notice(sorry)
-	}
-	return notice(truncate("```\n"+truncate(r.Text(), maxContent-8)+"\n```", maxContent))
 }
 
 // problemList tells a moderator every problem that fits in one message, as file:line: message.

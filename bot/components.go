@@ -15,6 +15,8 @@ import (
 //	faq                      the topic menu: post the chosen entry
 //	vote/{entry}/{up|down}   feedback on the answer the button is under
 //	del/{asker}/{unix time}  dismiss the answer (its asker or a moderator, for a few minutes)
+//	teach/{declined id}      a moderator's menu: teach a declined question to the chosen entry
+//	unanswered/{page}        a moderator's pager through /unanswered
 //
 // after, if not nil, runs once the response has been sent.
 func (b *Bot) component(i *discordgo.Interaction) (resp *discordgo.InteractionResponse, after func()) {
@@ -39,6 +41,14 @@ func (b *Bot) component(i *discordgo.Interaction) (resp *discordgo.InteractionRe
 	case "del":
 		if len(parts) == 3 {
 			return b.dismiss(i, parts[1], parts[2])
+		}
+	case "teach":
+		if len(parts) == 2 {
+			return b.teach(i, parts[1]), nil
+		}
+	case "unanswered":
+		if len(parts) == 2 {
+			return b.turnPage(i, parts[1]), nil
 		}
 	}
 	return notice("That button no longer works. Ask again, or try /help."), nil

@@ -84,6 +84,32 @@ func Default() (*Base, error) {
 	return Load(sub, ShippedDir)
 }
 
+// WriteShipped writes the knowledge files built into footbot into dir, which must not hold
+// knowledge files yet: the first change a moderator makes to the built-in knowledge starts from
+// this copy.
+func WriteShipped(dir string) error {
+	if existing, _ := filepath.Glob(filepath.Join(dir, "*.yaml")); len(existing) > 0 {
+		return fmt.Errorf("write knowledge into %s: it already holds knowledge files", dir)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("write knowledge: %w", err)
+	}
+	names, err := fs.Glob(shipped, "kb/*.yaml")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		data, err := shipped.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, path.Base(name)), data, 0o640); err != nil {
+			return fmt.Errorf("write knowledge: %w", err)
+		}
+	}
+	return nil
+}
+
 // LoadDir loads and validates the knowledge files (*.yaml, *.yml) in dir.
 func LoadDir(dir string) (*Base, error) {
 	if _, err := os.Stat(dir); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/internal/kbedit"
 	"github.com/footbot/footbot/knowledge"
 )
 
@@ -97,7 +98,8 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 
 // parseAndOpen adds the --knowledge flag, parses the arguments and opens the knowledge base.
 func parseAndOpen(fs *flag.FlagSet, cfg config.Config, args []string) (*knowledge.Live, error) {
-	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR, else the shipped knowledge base)")
+	dir := fs.String("knowledge", kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir),
+		"knowledge folder (default: KNOWLEDGE_DIR, else the copy in DATA_DIR/knowledge a moderator's change made, else the shipped knowledge base)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}

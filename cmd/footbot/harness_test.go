@@ -212,6 +212,15 @@ type response struct {
 	AllowedMentions   *discordgo.MessageAllowedMentions
 }
 
+// text is everything a person reads in a response: its content and its embeds' titles and texts.
+func (r response) text() string {
+	parts := []string{r.Content}
+	for _, e := range r.Embeds {
+		parts = append(parts, e.Title, e.Description)
+	}
+	return strings.Join(parts, "\n")
+}
+
 // data decodes a callback's data.
 func data(t *testing.T, c discordtest.Callback) response {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -305,8 +306,8 @@ func TestFeedbackAndUnansweredQuestionsSurviveARestart(t *testing.T) {
 	w.main.Close()
 
 	w2 := start(t, srv, func(c *config.Config) { c.DataDir = data0 })
-	unanswered := data(t, w2.command("bob", "unanswered")).Content
-	if !strings.Contains(unanswered, "what shoe size is best for hiking") || !strings.Contains(unanswered, "how-often") {
+	unanswered := data(t, w2.command("bob", "unanswered")).text()
+	if !strings.Contains(unanswered, "what shoe size is best for hiking") || !strings.Contains(unanswered, "How often to massage your feet") {
 		t.Errorf("/unanswered after a restart:\n%s", unanswered)
 	}
 	if refused := data(t, w2.command("carol", "unanswered")).Content; !strings.Contains(refused, "Only moderators") {
@@ -399,5 +400,102 @@ func TestAFileCutInHalfReloadsWithAWarningThatNamesIt(t *testing.T) {
 	}
 	if a, _ := w.main.live.Answer(context.Background(), "how do i massage my own feet"); !a.Answered() || len(a.Entry.Steps) != 3 {
 		t.Errorf("after the reload the routine has %v, want the cut file's 3 steps in service", a.Entry)
+	}
+}
+
+// teachMenu finds the /unanswered menu of the declined question q.
+func teachMenu(t *testing.T, r response, q string) *discordgo.SelectMenu {
+	t.Helper()
+	lines := strings.Split(r.Embeds[0].Description, "\n")
+	n := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "**") {
+			n++
+			if strings.Contains(l, q) {
+				return r.Components[n-1].(*discordgo.ActionsRow).Components[0].(*discordgo.SelectMenu)
+			}
+		}
+	}
+	t.Fatalf("/unanswered does not list %q:\n%s", q, r.text())
+	return nil
+}
+
+func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
+	srv := newServer(t)
+	dataDir := t.TempDir()
+	w := start(t, srv, func(c *config.Config) { c.DataDir = dataDir }) // the built-in knowledge
+	general := w.channel("general")
+	const missed, offTopic = "what is the zorbian foot wiggle", "how do i get my dog to sit"
+	for _, q := range []string{missed, offTopic} {
+		if r := w.replyTo(w.say("carol", general, discordtest.Mention(w.botID())+" "+q)); r.Embeds[0].Title != "I don't know that one" {
+			t.Fatalf("%q got %q, want a decline", q, r.Embeds[0].Title)
+		}
+	}
+	page, err := srv.SendCommand(discordtest.CommandInvocation{Name: "unanswered", UserID: w.member("bob"), ChannelID: general})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.callback(page.ID)
+	list := data(t, got)
+	pageMsg := ""
+	for _, in := range srv.Interactions() { // the response message carries the menus
+		if in.ID == page.ID {
+			pageMsg = in.OriginalMessageID
+		}
+	}
+	menu := teachMenu(t, list, missed)
+	var values []string
+	for _, o := range menu.Options {
+		values = append(values, o.Value)
+	}
+	if !slices.Contains(values, "how-often") || values[len(values)-1] != "out-of-scope" || len(values) > 25 {
+		t.Fatalf("menu offers %v", values)
+	}
+	// A plain member cannot teach, even with the menu in hand; nothing changes.
+	refused, err := srv.SendComponent(discordtest.ComponentUse{MessageID: pageMsg, CustomID: menu.CustomID, Values: []string{"how-often"}, UserID: w.member("carol")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(refused.ID)); d.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(d.Content, "Only moderators") {
+		t.Errorf("carol's teach = %+v, want an ephemeral refusal", d)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "knowledge")); err == nil {
+		t.Fatal("a refused teach copied the knowledge")
+	}
+
+	start := time.Now()
+	taught, err := srv.SendComponent(discordtest.ComponentUse{MessageID: pageMsg, CustomID: menu.CustomID, Values: []string{"how-often"}, UserID: w.member("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := data(t, w.callback(taught.ID))
+	t.Logf("teach: click to updated list in %v", time.Since(start))
+	copied := filepath.Join(dataDir, "knowledge")
+	if !strings.Contains(after.Content, "Taught: “"+missed+"”") || !strings.Contains(after.Content, filepath.Join(copied, "guidance.yaml")+":") ||
+		!strings.Contains(after.Content, "copied it to") {
+		t.Errorf("after teaching, the list says %q", after.Content)
+	}
+	if strings.Contains(after.text(), "**1.** "+missed) || strings.Contains(after.Embeds[0].Description, missed) {
+		t.Errorf("the taught question is still listed:\n%s", after.text())
+	}
+	// Another member asks the same: the taught entry answers.
+	if r := w.replyTo(w.say("dave", general, discordtest.Mention(w.botID())+" "+missed)); r.Embeds[0].Title != "How often to massage your feet" {
+		t.Errorf("after teaching, %q gets %q", missed, r.Embeds[0].Title)
+	}
+	// The copy is what the bot and the terminal answer from now, and it is valid.
+	if code, out, _ := runCLI(t, "", "validate", copied); code != 0 {
+		t.Errorf("footbot validate %s: exit %d:\n%s", copied, code, out)
+	}
+
+	// Out of scope: kept and counted, no longer listed.
+	list = data(t, w.command("bob", "unanswered"))
+	menu = teachMenu(t, list, offTopic)
+	filed, err := srv.SendComponent(discordtest.ComponentUse{MessageID: pageMsg, CustomID: menu.CustomID, Values: []string{"out-of-scope"}, UserID: w.member("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(filed.ID)); !strings.Contains(d.Content, "out of scope") || strings.Contains(d.Embeds[0].Description, offTopic) ||
+		!strings.Contains(d.Embeds[0].Description, "2 more were taught or marked out of scope") {
+		t.Errorf("after filing as out of scope:\n%s", d.text())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/footbot/footbot/bot"
 	"github.com/footbot/footbot/internal/config"
 	"github.com/footbot/footbot/internal/feedback"
+	"github.com/footbot/footbot/internal/kbedit"
 	"github.com/footbot/footbot/internal/logging"
 	"github.com/footbot/footbot/internal/metrics"
 	"github.com/footbot/footbot/internal/watch"
@@ -27,6 +28,7 @@ type Main struct {
 	log     *slog.Logger
 	live    *knowledge.Live
 	store   *feedback.Store
+	editor  *kbedit.Editor
 	metrics *metrics.Metrics
 	bot     *bot.Bot
 
@@ -48,20 +50,24 @@ func (m *Main) Run(ctx context.Context) error {
 		return errors.New("no Discord token: create an application at https://discord.com/developers/applications, " +
 			"copy the token from its Bot page into DISCORD_TOKEN in .env (see README), and run footbot again")
 	}
-	live, err := openKnowledge(cfg.KnowledgeDir)
+	// A moderator's first change from Discord copies the built-in knowledge into DATA_DIR; from
+	// then on that copy is the knowledge, here as in the terminal commands.
+	dir := kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir)
+	live, err := openKnowledge(dir)
 	if err != nil {
 		return fmt.Errorf("load knowledge: %w", err)
 	}
 	m.live = live
+	m.editor = kbedit.New(live, dir, cfg.DataDir)
 	m.metrics = metrics.New()
 	m.metrics.Knowledge(len(live.Base().Entries), live.Base().Version)
-	m.log.Info("knowledge loaded", "entries", len(live.Base().Entries), "version", live.Base().Version, "dir", knowledgeName(cfg.KnowledgeDir))
+	m.log.Info("knowledge loaded", "entries", len(live.Base().Entries), "version", live.Base().Version, "dir", knowledgeName(dir))
 
 	if m.store, err = feedback.Open(cfg.DataDir); err != nil {
 		return fmt.Errorf("feedback store (DATA_DIR): %w", err)
 	}
-	if cfg.KnowledgeDir != "" && cfg.WatchKnowledge {
-		if err := watch.Start(ctx, cfg.KnowledgeDir, watch.Debounce, func() { m.reload("file change") }); err != nil {
+	if dir != "" && cfg.WatchKnowledge {
+		if err := watch.Start(ctx, dir, watch.Debounce, func() { m.reload("file change") }); err != nil {
 			m.log.Warn("not watching the knowledge folder; use /reload after edits", "error", err)
 		}
 	}
@@ -70,7 +76,7 @@ func (m *Main) Run(ctx context.Context) error {
 		AskChannels: cfg.AskChannels, ModRoles: cfg.ModRoles, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
 		RatePerMinute: cfg.RatePerMinute, RateBurst: cfg.RateBurst, ShutdownTimeout: cfg.ShutdownTimeout,
 		Reload:   func() (knowledge.Changes, error) { return m.reload("/reload") },
-		Feedback: m.store, Metrics: m.metrics, Logger: m.log, LogQuestions: cfg.LogQuestions,
+		Feedback: m.store, Editor: m.editor, Metrics: m.metrics, Logger: m.log, LogQuestions: cfg.LogQuestions,
 	}, live)
 	if err != nil {
 		return err
@@ -101,7 +107,7 @@ func (m *Main) healthy() error {
 // reload loads the knowledge folder again and swaps it in; a bad file leaves the old base
 // answering and every problem in the log. The shipped base reloads as itself.
 func (m *Main) reload(source string) (knowledge.Changes, error) {
-	changes, err := m.live.Reload(func() (*knowledge.Base, error) { return loadKnowledge(m.Config.KnowledgeDir) })
+	changes, err := m.live.Reload(func() (*knowledge.Base, error) { return loadKnowledge(m.editor.Dir()) })
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):

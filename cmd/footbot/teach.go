@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/internal/kbedit"
 	"github.com/footbot/footbot/knowledge"
 )
 
@@ -17,7 +18,7 @@ Adds QUESTION as one more way of asking for entry ENTRY_ID, in the knowledge fil
 (default: KNOWLEDGE_DIR). Only one line is added; comments and layout stay. The folder is
 validated first, so a teach that would break it changes nothing. A running bot that watches
 the folder picks the change up by itself.`, stdout)
-	dir := fs.String("knowledge", cfg.KnowledgeDir, "knowledge folder (default: KNOWLEDGE_DIR)")
+	dir := fs.String("knowledge", kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir), "knowledge folder (default: KNOWLEDGE_DIR, else DATA_DIR/knowledge if a change from Discord made it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

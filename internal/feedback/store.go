@@ -132,12 +132,28 @@ func (s *Store) hash(parts ...string) string {
 
 // Declined is a question the bot did not answer, grouped with its repeats.
 type Declined struct {
+	// ID names the question in a Discord custom_id (which holds 100 characters at most, so it
+	// carries this id, never the question): a hash of the question as the store keys it.
+	ID       string    `json:"-"`
 	Question string    `json:"question"` // as first asked
 	Count    int       `json:"count"`
 	Askers   int       `json:"askers"` // distinct people, up to maxAskersKept
 	First    time.Time `json:"first"`
 	Last     time.Time `json:"last"`
 	Hashes   []string  `json:"hashes,omitempty"`
+	// Resolution says what a moderator did with it: "taught:ENTRY_ID" (added as a phrasing of
+	// that entry) or OutOfScope (a known decline). Resolved questions are counted on but no
+	// longer listed; a taught question that is declined again is listed again.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// OutOfScope is the resolution of a declined question that the bot is right to decline.
+const OutOfScope = "out-of-scope"
+
+// declinedID is the id of a declined question's store key.
+func declinedID(key []byte) string {
+	sum := sha256.Sum256(key)
+	return hex.EncodeToString(sum[:8])
 }
 
 // Votes counts the feedback on one entry.
@@ -182,6 +198,9 @@ func (s *Store) AddDeclined(question, userID string, at time.Time) error {
 		}
 		d.Count++
 		d.Last = at
+		if strings.HasPrefix(d.Resolution, "taught:") {
+			d.Resolution = "" // taught, yet declined again: the moderators should see it again
+		}
 		if !slices.Contains(d.Hashes, asker) && len(d.Hashes) < maxAskersKept {
 			d.Hashes = append(d.Hashes, asker)
 		}
@@ -320,8 +339,55 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 
 // Report is what moderators read to improve the knowledge base.
 type Report struct {
-	Declined   []Declined // most asked first
+	Declined   []Declined // most asked first; not the resolved ones
 	NotHelpful []Votes    // most "not helpful" first; only entries with any
+	Resolved   int        // declined questions a moderator has taught or marked out of scope
+}
+
+// ErrNoSuchQuestion is returned for a declined question id the store does not have (any more).
+var ErrNoSuchQuestion = errors.New("no such declined question")
+
+// DeclinedQuestion returns the declined question with the given id.
+func (s *Store) DeclinedQuestion(id string) (Declined, error) {
+	var found Declined
+	err := s.view(func(tx *bolt.Tx) error {
+		_, d, err := findDeclined(tx, id)
+		found = d
+		return err
+	})
+	return found, err
+}
+
+// Resolve records what a moderator did with the declined question id: resolution is
+// OutOfScope or "taught:ENTRY_ID".
+func (s *Store) Resolve(id, resolution string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		key, d, err := findDeclined(tx, id)
+		if err != nil {
+			return err
+		}
+		d.Resolution = resolution
+		d.ID = ""
+		return putJSON(tx.Bucket(bucketDeclined), string(key), d)
+	})
+}
+
+// findDeclined scans for a declined question by id. The bucket holds at most maxDeclinedKept
+// questions, and moderators resolve them one click at a time.
+func findDeclined(tx *bolt.Tx, id string) ([]byte, Declined, error) {
+	c := tx.Bucket(bucketDeclined).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if declinedID(k) != id {
+			continue
+		}
+		var d Declined
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, Declined{}, fmt.Errorf("decode declined %q: %w", k, err)
+		}
+		d.ID = id
+		return bytes.Clone(k), d, nil
+	}
+	return nil, Declined{}, fmt.Errorf("%w: %s", ErrNoSuchQuestion, id)
 }
 
 // Report returns the n most asked declined questions and the n entries most often marked not
@@ -334,7 +400,11 @@ func (s *Store) Report(n int) (Report, error) {
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("decode declined %q: %w", k, err)
 			}
-			d.Hashes = nil
+			if d.Resolution != "" {
+				r.Resolved++
+				return nil
+			}
+			d.Hashes, d.ID = nil, declinedID(k)
 			r.Declined = append(r.Declined, d)
 			return nil
 		}); err != nil {
@@ -374,6 +444,9 @@ func (r Report) Text() string {
 	}
 	for _, d := range r.Declined {
 		fmt.Fprintf(&sb, "  %3d× (%d people, last %s)  %s\n", d.Count, d.Askers, d.Last.Format("2006-01-02"), d.Question)
+	}
+	if r.Resolved > 0 {
+		fmt.Fprintf(&sb, "  (and %d the moderators taught or marked out of scope)\n", r.Resolved)
 	}
 	sb.WriteString("\nEntries marked not helpful:\n")
 	if len(r.NotHelpful) == 0 {
