@@ -45,6 +45,19 @@ func (b *Bot) commands() []*discordgo.ApplicationCommand {
 			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
 		})
 	}
+	if b.opts.Editor != nil {
+		cmds = append(cmds, &discordgo.ApplicationCommand{
+			Name: "kb", Description: "Moderators: the knowledge files and their changes",
+			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "history", Description: "Recent changes: who, when, what"},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "rollback", Description: "Restore an earlier version",
+					Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "version",
+						Description: "A version from /kb history", Required: true, MaxLength: 12}}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "export", Description: "The knowledge files, as attachments"},
+			},
+		})
+	}
 	return cmds
 }
 
@@ -96,7 +109,7 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
-		b.opts.Metrics.Interaction(knownLabel(name, "ask", "faq", "routine", "benefits", "help", "reload", "unanswered"))
+		b.opts.Metrics.Interaction(knownLabel(name, "ask", "faq", "routine", "benefits", "help", "reload", "unanswered", "kb"))
 		if name == "ask" || name == "faq" {
 			if v := b.flood.admit(userID(i.Interaction), time.Now()); v != allow {
 				// An interaction must be answered; an ephemeral note costs the channel nothing.
@@ -169,6 +182,8 @@ func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		return b.reload(i)
 	case "unanswered":
 		return b.unanswered(i)
+	case "kb":
+		return b.kb(i)
 	}
 	return notice("I don't know that command. Try /help.")
 }

@@ -31,7 +31,11 @@ func (b *Bot) respond(i *discordgo.Interaction, resp *discordgo.InteractionRespo
 }
 
 func (b *Bot) postCallback(i *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
+	contentType := "application/json"
 	body, err := json.Marshal(resp)
+	if resp.Data != nil && len(resp.Data.Files) > 0 { // attachments (/kb export) go as multipart
+		contentType, body, err = discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+	}
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
@@ -43,7 +47,7 @@ func (b *Bot) postCallback(i *discordgo.Interaction, resp *discordgo.Interaction
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("User-Agent", b.s.UserAgent)
 		// Discord does not need it on callbacks, but sends no error for it either, and
 		// Discord-compatible servers may check every request.

@@ -84,6 +84,21 @@ func Default() (*Base, error) {
 	return Load(sub, ShippedDir)
 }
 
+// ShippedFiles returns the knowledge files built into footbot, by file name.
+func ShippedFiles() (map[string][]byte, error) {
+	names, err := fs.Glob(shipped, "kb/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, name := range names {
+		if out[path.Base(name)], err = shipped.ReadFile(name); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // WriteShipped writes the knowledge files built into footbot into dir, which must not hold
 // knowledge files yet: the first change a moderator makes to the built-in knowledge starts from
 // this copy.
@@ -91,19 +106,15 @@ func WriteShipped(dir string) error {
 	if existing, _ := filepath.Glob(filepath.Join(dir, "*.yaml")); len(existing) > 0 {
 		return fmt.Errorf("write knowledge into %s: it already holds knowledge files", dir)
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("write knowledge: %w", err)
-	}
-	names, err := fs.Glob(shipped, "kb/*.yaml")
+	files, err := ShippedFiles()
 	if err != nil {
 		return err
 	}
-	for _, name := range names {
-		data, err := shipped.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, path.Base(name)), data, 0o640); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("write knowledge: %w", err)
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o640); err != nil {
 			return fmt.Errorf("write knowledge: %w", err)
 		}
 	}

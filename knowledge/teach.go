@@ -66,7 +66,7 @@ func Teach(dir, id, question string) (Taught, error) {
 	if got := after.Entry(id); got == nil || !slices.Equal(got.Questions, append(slices.Clone(e.Questions), question)) {
 		return Taught{}, fmt.Errorf("teach %s: could not add the question safely; add it to %s by hand", path, id)
 	}
-	if err := writeAtomic(path, edited); err != nil {
+	if err := WriteFileAtomic(path, edited); err != nil {
 		return Taught{}, fmt.Errorf("teach: %w", err)
 	}
 	return Taught{File: path, Line: line, Base: after}, nil
@@ -165,11 +165,12 @@ func loadWith(dir, name string, data []byte) (*Base, error) {
 	return Load(fsys, dir)
 }
 
-// writeAtomic replaces path with data: readers see the old file or the new one, never half.
-func writeAtomic(path string, data []byte) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
+// WriteFileAtomic replaces path with data (or creates it): readers, and the folder watcher, see
+// the old file or the new one, never half of one.
+func WriteFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o640)
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -180,7 +181,7 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -39,7 +39,7 @@ func TestSlashCommandsAreRegisteredInOneBulkOverwrite(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"ask", "benefits", "faq", "help", "reload", "routine", "unanswered"}
+	want := []string{"ask", "benefits", "faq", "help", "kb", "reload", "routine", "unanswered"}
 	if !slices.Equal(names, want) {
 		t.Errorf("commands = %v, want %v", names, want)
 	}

@@ -463,6 +463,7 @@ func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
 		t.Fatal("a refused teach copied the knowledge")
 	}
 
+	before := w.main.live.Base().Version
 	start := time.Now()
 	taught, err := srv.SendComponent(discordtest.ComponentUse{MessageID: pageMsg, CustomID: menu.CustomID, Values: []string{"how-often"}, UserID: w.member("bob")})
 	if err != nil {
@@ -497,5 +498,42 @@ func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
 	if d := data(t, w.callback(filed.ID)); !strings.Contains(d.Content, "out of scope") || strings.Contains(d.Embeds[0].Description, offTopic) ||
 		!strings.Contains(d.Embeds[0].Description, "2 more were taught or marked out of scope") {
 		t.Errorf("after filing as out of scope:\n%s", d.text())
+	}
+
+	// The change log, an export, and a rollback that restores the previous answers.
+	sub := func(name string, opts ...discordtest.CommandOption) discordtest.CommandOption {
+		return discordtest.CommandOption{Name: name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}
+	}
+	if refused := data(t, w.command("carol", "kb", sub("rollback", discordtest.CommandOption{Name: "version", Value: before}))); !strings.Contains(refused.Content, "Only moderators") {
+		t.Errorf("carol's /kb rollback = %q", refused.Content)
+	}
+	history := data(t, w.command("bob", "kb", sub("history"))).Content
+	if !strings.Contains(history, before+" → ") || !strings.Contains(history, "teach how-often") || !strings.Contains(history, w.member("bob")) {
+		t.Errorf("/kb history:\n%s", history)
+	}
+	exported, err := srv.SendCommand(discordtest.CommandInvocation{Name: "kb", Options: []discordtest.CommandOption{sub("export")}, UserID: w.member("bob"), ChannelID: general})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.callback(exported.ID)
+	rec, _ := srv.Interaction(exported.ID)
+	var names []string
+	if m, ok := srv.Message(rec.OriginalMessageID); ok {
+		for _, a := range m.Attachments {
+			names = append(names, a.Filename)
+		}
+	}
+	if !slices.Contains(names, "guidance.yaml") || !slices.Contains(names, "notices.yaml") {
+		t.Errorf("/kb export attached %v", names)
+	}
+	rolled := data(t, w.command("bob", "kb", sub("rollback", discordtest.CommandOption{Name: "version", Value: before}))).Content
+	if !strings.Contains(rolled, "Rolled back to version "+before) || !strings.Contains(rolled, "questions +0/−1") {
+		t.Errorf("/kb rollback said %q", rolled)
+	}
+	if r := w.replyTo(w.say("ada", general, discordtest.Mention(w.botID())+" "+missed)); r.Embeds[0].Title != "I don't know that one" {
+		t.Errorf("after the rollback, %q gets %q, want the decline again", missed, r.Embeds[0].Title)
+	}
+	if bad := data(t, w.command("bob", "kb", sub("rollback", discordtest.CommandOption{Name: "version", Value: "../../etc"}))).Content; !strings.Contains(bad, "no version") {
+		t.Errorf("a rollback to a made-up version said %q", bad)
 	}
 }

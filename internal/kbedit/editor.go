@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"time"
 
@@ -31,6 +32,10 @@ const ShippedCopy = "knowledge"
 
 // changeLog is the change log's file name under DATA_DIR: one JSON object a line.
 const changeLog = "changes.jsonl"
+
+// historyDir holds, under DATA_DIR, a copy of the knowledge files of every version a change
+// started from or made, in a folder named after the version: what rollback restores.
+const historyDir = "history"
 
 // New returns an editor of the knowledge base live serves, loaded from dir ("" for the
 // built-in knowledge). dataDir is DATA_DIR.
@@ -58,6 +63,26 @@ func EffectiveDir(dir, dataDir string) string {
 	return ""
 }
 
+// Files returns the knowledge files in service, by name: the folder's, or the built-in ones.
+func (e *Editor) Files() (map[string][]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.dir == "" {
+		return knowledge.ShippedFiles()
+	}
+	paths, err := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		if out[filepath.Base(p)], err = os.ReadFile(p); err != nil {
+			return nil, fmt.Errorf("read knowledge: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // Result is what a change did.
 type Result struct {
 	File    string            // the file written
@@ -77,6 +102,7 @@ type Change struct {
 	Question string    `json:"question,omitempty"`
 	File     string    `json:"file,omitempty"`
 	Line     int       `json:"line,omitempty"`
+	From     string    `json:"from"`    // the knowledge version before the change
 	Version  string    `json:"version"` // the knowledge version after the change
 }
 
@@ -85,12 +111,9 @@ func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var r Result
-	if e.dir == "" {
-		target := filepath.Join(e.dataDir, ShippedCopy)
-		if err := knowledge.WriteShipped(target); err != nil {
-			return Result{}, fmt.Errorf("copy the built-in knowledge to edit it: %w", err)
-		}
-		e.dir, r.Copied = target, target
+	from, err := e.begin(&r)
+	if err != nil {
+		return r, err
 	}
 	t, err := knowledge.Teach(e.dir, id, question)
 	if err != nil {
@@ -101,9 +124,112 @@ func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) 
 	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return t.Base, nil }); err != nil {
 		return r, fmt.Errorf("put the taught knowledge in service: %w", err)
 	}
-	err = e.record(Change{Time: at, User: user, Action: "teach", Entry: id, Question: knowledge.CleanQuestion(question),
-		File: t.File, Line: t.Line, Version: t.Base.Version})
+	err = e.finish(Change{Time: at, User: user, Action: "teach", Entry: id, Question: knowledge.CleanQuestion(question),
+		File: t.File, Line: t.Line, From: from, Version: t.Base.Version})
 	return r, err
+}
+
+// begin prepares a change: the built-in knowledge is copied into DATA_DIR the first time, and
+// the version in service is kept in the history. It returns that version.
+func (e *Editor) begin(r *Result) (string, error) {
+	if e.dir == "" {
+		target := filepath.Join(e.dataDir, ShippedCopy)
+		if err := knowledge.WriteShipped(target); err != nil {
+			return "", fmt.Errorf("copy the built-in knowledge to edit it: %w", err)
+		}
+		e.dir, r.Copied = target, target
+	}
+	from := e.live.Base().Version
+	return from, e.keep(from)
+}
+
+// finish keeps the new version in the history and records the change.
+func (e *Editor) finish(c Change) error {
+	return errors.Join(e.keep(c.Version), e.record(c))
+}
+
+// keep copies the knowledge files as they are now into the history folder of version, unless
+// it is there already.
+func (e *Editor) keep(version string) error {
+	dst := filepath.Join(e.dataDir, historyDir, version)
+	if _, err := os.Stat(dst); err == nil {
+		return nil
+	}
+	files, err := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	tmp := dst + ".partial"
+	if err := os.MkdirAll(tmp, 0o750); err != nil {
+		return fmt.Errorf("keep version %s: %w", version, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("keep version %s: %w", version, err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, filepath.Base(f)), data, 0o640); err != nil {
+			return fmt.Errorf("keep version %s: %w", version, err)
+		}
+	}
+	return os.Rename(tmp, dst) // a version folder is whole or missing
+}
+
+// versionPattern is what a knowledge version looks like (see knowledge.Base.Version); anything
+// else is refused before it becomes part of a path.
+var versionPattern = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
+// ErrUnknownVersion is returned by Rollback for a version the history does not hold.
+var ErrUnknownVersion = errors.New("no such version in the history")
+
+// Rollback puts the knowledge files of an earlier version back, through the same path as every
+// change: validated, written, swapped in, recorded.
+func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	src := filepath.Join(e.dataDir, historyDir, version)
+	if !versionPattern.MatchString(version) {
+		return Result{}, fmt.Errorf("%w: %q", ErrUnknownVersion, version)
+	}
+	if _, err := os.Stat(src); err != nil {
+		return Result{}, fmt.Errorf("%w: %s", ErrUnknownVersion, version)
+	}
+	if _, err := knowledge.LoadDir(src); err != nil {
+		return Result{}, fmt.Errorf("version %s no longer loads: %w", version, err)
+	}
+	var r Result
+	from, err := e.begin(&r)
+	if err != nil {
+		return r, err
+	}
+	want, _ := filepath.Glob(filepath.Join(src, "*.yaml"))
+	keep := map[string]bool{}
+	for _, f := range want {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return r, err
+		}
+		keep[filepath.Base(f)] = true
+		if err := knowledge.WriteFileAtomic(filepath.Join(e.dir, filepath.Base(f)), data); err != nil {
+			return r, fmt.Errorf("roll back: %w", err)
+		}
+	}
+	have, _ := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
+	for _, f := range have {
+		if !keep[filepath.Base(f)] {
+			if err := os.Remove(f); err != nil {
+				return r, fmt.Errorf("roll back: %w", err)
+			}
+		}
+	}
+	base, err := knowledge.LoadDir(e.dir)
+	if err != nil {
+		return r, fmt.Errorf("roll back: the restored files do not load: %w", err)
+	}
+	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return base, nil }); err != nil {
+		return r, fmt.Errorf("put the restored knowledge in service: %w", err)
+	}
+	return r, e.finish(Change{Time: at, User: user, Action: "rollback", From: from, Version: base.Version})
 }
 
 // record appends a change to the change log.
