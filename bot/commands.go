@@ -55,6 +55,9 @@ func (b *Bot) commands() []*discordgo.ApplicationCommand {
 					Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "version",
 						Description: "A version from /kb history", Required: true, MaxLength: 12}}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "export", Description: "The knowledge files, as attachments"},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Replace one knowledge file with an uploaded one (you confirm first)",
+					Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file",
+						Description: "A knowledge file (.yaml) from /kb export, edited", Required: true}}},
 			},
 		})
 	}
@@ -124,7 +127,7 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 		resp = b.autocomplete(i.Interaction)
 	case discordgo.InteractionMessageComponent:
 		route, _, _ := strings.Cut(i.MessageComponentData().CustomID, "/")
-		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del", "teach", "unanswered"))
+		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del", "teach", "unanswered", "import"))
 		resp, after = b.component(i.Interaction)
 	default:
 		return
@@ -271,7 +274,7 @@ func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	switch {
 	case errors.As(err, &invalid):
 		b.log.Warn("reload rejected", "user", userID(i), "problems", len(invalid.Problems))
-		return notice(problemList(invalid.Problems))
+		return notice(problemList("Reload failed", invalid.Problems))
 	case err != nil:
 		return notice("Reload failed: " + truncate(err.Error(), 1500) + "\nThe previous knowledge base is still answering.")
 	}
@@ -280,8 +283,8 @@ func (b *Bot) reload(i *discordgo.Interaction) *discordgo.InteractionResponse {
 }
 
 // problemList tells a moderator every problem that fits in one message, as file:line: message.
-func problemList(problems []knowledge.Problem) string {
-	head := fmt.Sprintf("Reload failed: %d problem(s). The previous knowledge base is still answering.\n```\n", len(problems))
+func problemList(what string, problems []knowledge.Problem) string {
+	head := fmt.Sprintf("%s: %d problem(s). The previous knowledge base is still answering.\n```\n", what, len(problems))
 	var body strings.Builder
 	for n, p := range problems {
 		line := truncate(p.String(), 300) + "\n"

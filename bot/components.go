@@ -17,6 +17,7 @@ import (
 //	del/{asker}/{unix time}  dismiss the answer (its asker or a moderator, for a few minutes)
 //	teach/{declined id}      a moderator's menu: teach a declined question to the chosen entry
 //	unanswered/{page}        a moderator's pager through /unanswered
+//	import/{token}           a moderator confirms a /kb import
 //
 // after, if not nil, runs once the response has been sent.
 func (b *Bot) component(i *discordgo.Interaction) (resp *discordgo.InteractionResponse, after func()) {
@@ -49,6 +50,10 @@ func (b *Bot) component(i *discordgo.Interaction) (resp *discordgo.InteractionRe
 	case "unanswered":
 		if len(parts) == 2 {
 			return b.turnPage(i, parts[1]), nil
+		}
+	case "import":
+		if len(parts) == 2 {
+			return b.confirmImport(i, parts[1]), nil
 		}
 	}
 	return notice("That button no longer works. Ask again, or try /help."), nil

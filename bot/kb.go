@@ -2,8 +2,12 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -44,9 +48,119 @@ func (b *Bot) kb(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		return b.kbRollback(userID(i), version)
 	case "export":
 		return b.kbExport()
+	case "import":
+		for _, o := range sub.Options {
+			if o.Name == "file" && o.Type == discordgo.ApplicationCommandOptionAttachment && data.Resolved != nil {
+				if att := data.Resolved.Attachments[fmt.Sprint(o.Value)]; att != nil {
+					return b.kbImport(att)
+				}
+			}
+		}
+		return notice("Attach the knowledge file to import.")
 	}
-	return notice("Use /kb history, /kb rollback or /kb export.")
+	return notice("Use /kb history, /kb rollback, /kb export or /kb import.")
 }
+
+// kbImport checks an uploaded knowledge file and shows what it would change, with a Confirm
+// button; nothing changes until it is pressed.
+func (b *Bot) kbImport(att *discordgo.MessageAttachment) *discordgo.InteractionResponse {
+	body, err := b.download(att)
+	if err != nil {
+		b.log.Warn("import download", "file", att.Filename, "error", b.redact(err))
+		return notice("Could not read the uploaded file: " + truncate(err.Error(), 500))
+	}
+	token, changes, err := b.opts.Editor.PrepareImport(att.Filename, body, time.Now())
+	var invalid *knowledge.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		return notice(problemList("Import refused", invalid.Problems))
+	case err != nil:
+		return notice("Import refused: " + truncate(err.Error(), 1500))
+	case changes.Empty():
+		return notice(fmt.Sprintf("%s is the same as the file in service: nothing to import.", att.Filename))
+	}
+	text := fmt.Sprintf("Importing **%s** would change:\n```\n%s\n```\nNothing has changed yet.", truncate(att.Filename, 100), truncate(changes.Text(), maxContent-300))
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: text, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noPings(),
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.Button{Label: "Confirm import", Style: discordgo.PrimaryButton, CustomID: "import/" + token},
+			}}}}}
+}
+
+// confirmImport applies an import a moderator confirmed.
+func (b *Bot) confirmImport(i *discordgo.Interaction, token string) *discordgo.InteractionResponse {
+	if !b.isModerator(i.Member) {
+		return notice(modsOnly)
+	}
+	if b.opts.Editor == nil {
+		return notice("Importing is not set up on this bot.")
+	}
+	res, err := b.opts.Editor.Import(userID(i), token, time.Now())
+	var invalid *knowledge.ValidationError
+	switch {
+	case errors.Is(err, kbedit.ErrImportExpired):
+		return notice(err.Error())
+	case errors.As(err, &invalid):
+		return notice(problemList("Import refused", invalid.Problems))
+	case err != nil:
+		b.log.Error("import", "error", err)
+		return notice("Import failed: " + truncate(err.Error(), 1500))
+	}
+	b.log.Info("knowledge imported", "user", userID(i), "file", res.File)
+	for _, w := range res.Changes.Warnings {
+		b.log.Warn("knowledge edit looks accidental: " + w.String())
+	}
+	text := "Imported. " + describeChanges(b.live.Base(), res.Changes)
+	if res.Copied != "" {
+		text += fmt.Sprintf("\nThis was the first change to the built-in knowledge, so I copied it to `%s`; I answer from that copy from now on.", res.Copied)
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{Content: truncate(text, maxContent), Components: []discordgo.MessageComponent{}, AllowedMentions: noPings()}}
+}
+
+// downloadTimeout bounds fetching an uploaded file from Discord's CDN.
+const downloadTimeout = 10 * time.Second
+
+// download fetches an attachment, from Discord's CDN (or the API host footbot talks to, which
+// is where a Discord-compatible test server keeps its files) and nowhere else.
+func (b *Bot) download(att *discordgo.MessageAttachment) ([]byte, error) {
+	u, err := url.Parse(att.URL)
+	if err != nil {
+		return nil, err
+	}
+	allowed := []string{"cdn.discordapp.com", "media.discordapp.net"}
+	if api, err := url.Parse(b.opts.APIBase); err == nil && api.Host != "" {
+		allowed = append(allowed, api.Host)
+	}
+	if !slices.Contains(allowed, u.Host) {
+		return nil, fmt.Errorf("the file is not on Discord's CDN (%s)", u.Host)
+	}
+	if att.Size > maxDownload {
+		return nil, fmt.Errorf("the file is %d bytes; a knowledge file has at most %d", att.Size, maxDownload)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), downloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("the CDN answered %s", res.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxDownload+1))
+	if err == nil && len(body) > maxDownload {
+		err = fmt.Errorf("the file is over %d bytes", maxDownload)
+	}
+	return body, err
+}
+
+// maxDownload bounds an uploaded knowledge file, as the loader bounds any knowledge file.
+const maxDownload = 1 << 20
 
 func (b *Bot) kbHistory() *discordgo.InteractionResponse {
 	changes, err := b.opts.Editor.History(historyShown)
@@ -77,7 +191,7 @@ func (b *Bot) kbRollback(user, version string) *discordgo.InteractionResponse {
 	case errors.Is(err, kbedit.ErrUnknownVersion):
 		return notice(fmt.Sprintf("There is no version %q in the history. /kb history lists the versions.", truncate(version, 20)))
 	case errors.As(err, &invalid):
-		return notice(problemList(invalid.Problems))
+		return notice(problemList("Rollback refused", invalid.Problems))
 	case err != nil:
 		b.log.Error("roll back knowledge", "version", version, "error", err)
 		return notice("Rollback failed: " + truncate(err.Error(), 1500) + "\nThe knowledge in service did not change.")

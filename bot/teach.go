@@ -163,7 +163,7 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		return notice(problemList(invalid.Problems))
+		return notice(problemList("Teach refused", invalid.Problems))
 	case errors.Is(err, knowledge.ErrAlreadyTaught):
 	case err != nil:
 		b.log.Error("teach", "error", b.redact(err))

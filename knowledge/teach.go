@@ -3,7 +3,6 @@ package knowledge
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,22 +145,40 @@ func questionsOf(file *ast.File, id string) *ast.SequenceNode {
 
 // loadWith loads the folder dir as it would be with file name holding data.
 func loadWith(dir, name string, data []byte) (*Base, error) {
-	fsys := fstest.MapFS{}
-	entries, err := os.ReadDir(dir)
+	files, err := ReadFiles(dir)
 	if err != nil {
 		return nil, err
 	}
+	files[name] = data
+	return LoadFiles(files, dir)
+}
+
+// ReadFiles reads the knowledge files (*.yaml, *.yml) of dir, by name.
+func ReadFiles(dir string) (map[string][]byte, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read knowledge: %w", err)
+	}
+	out := map[string][]byte{}
 	for _, de := range entries {
-		if de.IsDir() {
+		name := de.Name()
+		if de.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
-		b, err := fs.ReadFile(os.DirFS(dir), de.Name())
-		if err != nil {
-			return nil, err
+		if out[name], err = os.ReadFile(filepath.Join(dir, name)); err != nil {
+			return nil, fmt.Errorf("read knowledge: %w", err)
 		}
-		fsys[de.Name()] = &fstest.MapFile{Data: b}
 	}
-	fsys[name] = &fstest.MapFile{Data: data}
+	return out, nil
+}
+
+// LoadFiles loads and validates knowledge files given by name, as if they were the files of
+// dir: what a folder would be after a change, checked before the change is written.
+func LoadFiles(files map[string][]byte, dir string) (*Base, error) {
+	fsys := fstest.MapFS{} // an in-memory folder: the standard library's, though its package is for tests
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
 	return Load(fsys, dir)
 }
 

@@ -537,3 +537,70 @@ func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
 		t.Errorf("a rollback to a made-up version said %q", bad)
 	}
 }
+
+func TestKnowledgeImportIsCheckedShownAndAppliedOnConfirm(t *testing.T) {
+	srv := newServer(t)
+	dir := copyKnowledge(t)
+	w := start(t, srv, func(c *config.Config) { c.KnowledgeDir = dir; c.WatchKnowledge = false })
+	general := w.channel("general")
+	importFile := func(user string, content []byte) (discordtest.Interaction, response) {
+		t.Helper()
+		in, err := srv.SendCommand(discordtest.CommandInvocation{Name: "kb", UserID: w.member(user), ChannelID: general,
+			Options: []discordtest.CommandOption{{Name: "import", Type: discordgo.ApplicationCommandOptionSubCommand,
+				Options: []discordtest.CommandOption{{Name: "file", Value: discordtest.Upload{Name: "faq.yaml", Data: content, ContentType: "text/yaml"}}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := data(t, w.callback(in.ID))
+		rec, _ := srv.Interaction(in.ID)
+		return rec, r
+	}
+	howLong := func() string {
+		t.Helper()
+		a, err := w.main.live.Answer(context.Background(), "how long should a foot massage last")
+		if err != nil || !a.Answered() {
+			t.Fatalf("how long: %v %v", a.Outcome, err)
+		}
+		return a.Entry.Answer
+	}
+	before := howLong()
+	original, err := os.ReadFile(filepath.Join(dir, "faq.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, r := importFile("carol", original); !strings.Contains(r.Content, "Only moderators") {
+		t.Errorf("carol's /kb import = %q", r.Content)
+	}
+	broken := strings.Replace(string(original), "  - id: how-long\n", "  - id: how-long\n    titel: typo\n", 1)
+	if _, r := importFile("bob", []byte(broken)); !strings.Contains(r.Content, "Import refused") || !strings.Contains(r.Content, filepath.Join(dir, "faq.yaml")+":") ||
+		!strings.Contains(r.Content, `unknown field "titel"`) {
+		t.Errorf("a broken import said %q", r.Content)
+	}
+	if howLong() != before {
+		t.Fatal("a refused import changed the answers")
+	}
+
+	edited := strings.Replace(string(original), "      For most people, yes:", "      ZEBRA. For most people, yes:", 1) // every-day's answer
+	rec, shown := importFile("bob", []byte(edited))
+	if !strings.Contains(shown.Content, "would change") || !strings.Contains(shown.Content, "faq.yaml\n  changed ") || !strings.Contains(shown.Content, ": answer") {
+		t.Fatalf("a good import showed %q", shown.Content)
+	}
+	if a, _ := os.ReadFile(filepath.Join(dir, "faq.yaml")); string(a) != string(original) {
+		t.Fatal("the import was written before Confirm")
+	}
+	confirm := shown.Components[0].(*discordgo.ActionsRow).Components[0].(*discordgo.Button)
+	pressed, err := srv.SendComponent(discordtest.ComponentUse{MessageID: rec.OriginalMessageID, CustomID: confirm.CustomID, UserID: w.member("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(pressed.ID)); !strings.Contains(d.Content, "Imported.") {
+		t.Errorf("Confirm said %q", d.Content)
+	}
+	if a, _ := os.ReadFile(filepath.Join(dir, "faq.yaml")); string(a) != edited {
+		t.Error("the confirmed import is not in faq.yaml")
+	}
+	if r := w.replyTo(w.say("carol", general, discordtest.Mention(w.botID())+" is it ok to massage my feet every day")); !strings.Contains(r.Embeds[0].Description, "ZEBRA") {
+		t.Errorf("after the import the answer is %q", r.Embeds[0].Description)
+	}
+}

@@ -275,6 +275,8 @@ func (s *Server) optionObjectsLocked(opts []CommandOption, t target, res resolve
 				typ = discordgo.ApplicationCommandOptionInteger
 			case float32, float64:
 				typ = discordgo.ApplicationCommandOptionNumber
+			case Upload:
+				typ = discordgo.ApplicationCommandOptionAttachment
 			default:
 				return nil, fmt.Errorf("discordtest: option %q needs a Type", o.Name)
 			}
@@ -287,6 +289,20 @@ func (s *Server) optionObjectsLocked(opts []CommandOption, t target, res resolve
 				return nil, err
 			}
 			obj["options"] = sub
+		case discordgo.ApplicationCommandOptionAttachment:
+			up, ok := o.Value.(Upload)
+			if !ok {
+				return nil, fmt.Errorf("discordtest: attachment option %q needs an Upload value", o.Name)
+			}
+			if up.ContentType == "" {
+				up.ContentType = "application/octet-stream"
+			}
+			id := NewSnowflake()
+			s.uploads[id] = up
+			url := s.URL() + "/attachments/" + id + "/" + up.Name
+			obj["value"] = id
+			res.add("attachments", id, map[string]any{"id": id, "filename": up.Name, "size": len(up.Data),
+				"url": url, "proxy_url": url, "content_type": up.ContentType})
 		default:
 			obj["value"] = o.Value
 			id, _ := o.Value.(string)
@@ -317,6 +333,15 @@ func (s *Server) optionObjectsLocked(opts []CommandOption, t target, res resolve
 		out = append(out, obj)
 	}
 	return out, nil
+}
+
+// Upload is a file a user attaches to an attachment option of a slash command. The
+// interaction's resolved attachment points at the server's own address
+// (URL()+"/attachments/{id}/{name}"), which serves Data, as Discord's CDN would.
+type Upload struct {
+	Name        string
+	Data        []byte
+	ContentType string // default "application/octet-stream"
 }
 
 // ComponentUse describes a user clicking a button or choosing from a select menu, for

@@ -186,6 +186,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveGateway(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/attachments/") {
+		s.serveUpload(w, r)
+		return
+	}
 	c := &call{r: r, now: time.Now()}
 	rec := Request{
 		Method: r.Method,
@@ -462,4 +466,19 @@ func (s *Server) getGuildMember(c *call) reply {
 		return errUnknownMember
 	}
 	return ok(memberObject(m, true))
+}
+
+// serveUpload serves the attachments of command options, as Discord's CDN serves attachments:
+// GET /attachments/{id}/{name}.
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/attachments/"), "/")
+	s.mu.Lock()
+	up, ok := s.uploads[parts[0]]
+	s.mu.Unlock()
+	if r.Method != http.MethodGet || len(parts) != 2 || !ok || parts[1] != up.Name {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", up.ContentType)
+	_, _ = w.Write(up.Data)
 }

@@ -47,6 +47,7 @@ type Server struct {
 	conns        map[*gwConn]struct{}
 	stats        GatewayStats
 	identifies   []Identify
+	uploads      map[string]Upload // attachments of command options, served at /attachments/{id}/{name}
 }
 
 // dmChannel is a direct message channel between the bot and one user.
@@ -73,6 +74,7 @@ func Start(opts Options) (*Server, error) {
 		buckets:      map[string]*bucket{},
 		sessions:     map[string]*session{},
 		conns:        map[*gwConn]struct{}{},
+		uploads:      map[string]Upload{},
 	}
 	if !o.DisableSchemaValidation {
 		if s.spec, err = loadSpec(o.SpecPath); err != nil {

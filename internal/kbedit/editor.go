@@ -6,6 +6,7 @@ package kbedit
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,9 +24,20 @@ type Editor struct {
 	live    *knowledge.Live
 	dataDir string
 
-	mu  sync.Mutex
-	dir string // the knowledge folder in use; "" while the built-in knowledge answers
+	mu      sync.Mutex
+	dir     string              // the knowledge folder in use; "" while the built-in knowledge answers
+	pending map[string]imported // imports shown to a moderator, waiting for Confirm, by token
 }
+
+// imported is an uploaded knowledge file waiting for a moderator's Confirm.
+type imported struct {
+	name    string
+	data    []byte
+	expires time.Time
+}
+
+// importWait is how long an import waits for its Confirm.
+const importWait = 15 * time.Minute
 
 // ShippedCopy is where the first change to the built-in knowledge copies it, under DATA_DIR.
 const ShippedCopy = "knowledge"
@@ -67,20 +79,14 @@ func EffectiveDir(dir, dataDir string) string {
 func (e *Editor) Files() (map[string][]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.filesLocked()
+}
+
+func (e *Editor) filesLocked() (map[string][]byte, error) {
 	if e.dir == "" {
 		return knowledge.ShippedFiles()
 	}
-	paths, err := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		if out[filepath.Base(p)], err = os.ReadFile(p); err != nil {
-			return nil, fmt.Errorf("read knowledge: %w", err)
-		}
-	}
-	return out, nil
+	return knowledge.ReadFiles(e.dir)
 }
 
 // Result is what a change did.
@@ -270,4 +276,85 @@ func (e *Editor) History(n int) ([]Change, error) {
 		out = append(out, all[i])
 	}
 	return out, nil
+}
+
+// namePattern is what an imported file may be called: a knowledge file's plain name.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+\.ya?ml$`)
+
+// maxImport bounds an uploaded file, as the loader bounds a knowledge file.
+const maxImport = 1 << 20
+
+// ErrImportExpired is returned by Import for a token that is unknown or waited too long.
+var ErrImportExpired = errors.New("this import is no longer waiting: upload the file again")
+
+// PrepareImport checks an uploaded knowledge file: with it in place of the file of the same
+// name, the knowledge must load. It returns what the import would change and a token for Import;
+// nothing is written yet. A bad file returns the loader's *knowledge.ValidationError.
+func (e *Editor) PrepareImport(name string, data []byte, now time.Time) (string, knowledge.Changes, error) {
+	if !namePattern.MatchString(name) {
+		return "", knowledge.Changes{}, fmt.Errorf("%q is not a knowledge file name: upload a .yaml file such as faq.yaml", name)
+	}
+	if len(data) > maxImport {
+		return "", knowledge.Changes{}, fmt.Errorf("%s is %d bytes, more than the %d a knowledge file may have", name, len(data), maxImport)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	base, err := e.withFile(name, data)
+	if err != nil {
+		return "", knowledge.Changes{}, err
+	}
+	token := rand.Text()[:16] // in a custom_id; unguessable, though Confirm checks the moderator anyway
+	if e.pending == nil {
+		e.pending = map[string]imported{}
+	}
+	for t, p := range e.pending {
+		if now.After(p.expires) {
+			delete(e.pending, t)
+		}
+	}
+	e.pending[token] = imported{name: name, data: data, expires: now.Add(importWait)}
+	return token, base.Diff(e.live.Base()), nil
+}
+
+// withFile loads the knowledge in use with file name replaced by data.
+func (e *Editor) withFile(name string, data []byte) (*knowledge.Base, error) {
+	files, err := e.filesLocked()
+	if err != nil {
+		return nil, err
+	}
+	files[name] = data
+	dir := e.dir
+	if dir == "" {
+		dir = knowledge.ShippedDir
+	}
+	return knowledge.LoadFiles(files, dir)
+}
+
+// Import writes a prepared import and puts it in service, through the same path as every
+// change. It checks the file again: the knowledge may have changed since it was prepared.
+func (e *Editor) Import(user, token string, at time.Time) (Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, ok := e.pending[token]
+	delete(e.pending, token)
+	if !ok || at.After(p.expires) {
+		return Result{}, ErrImportExpired
+	}
+	var r Result
+	from, err := e.begin(&r)
+	if err != nil {
+		return r, err
+	}
+	base, err := e.withFile(p.name, p.data)
+	if err != nil {
+		return r, err
+	}
+	r.File = filepath.Join(e.dir, p.name)
+	if err := knowledge.WriteFileAtomic(r.File, p.data); err != nil {
+		return r, fmt.Errorf("import: %w", err)
+	}
+	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return base, nil }); err != nil {
+		return r, fmt.Errorf("put the imported knowledge in service: %w", err)
+	}
+	return r, e.finish(Change{Time: at, User: user, Action: "import", File: r.File, From: from, Version: base.Version})
 }
