@@ -49,6 +49,9 @@ type Options struct {
 	Editor *kbedit.Editor
 	// Metrics records what the bot does; nil records nothing.
 	Metrics *metrics.Metrics
+	// Clock tells the time for flood control, the dismiss window and records; default
+	// time.Now. Tests set it to move time without sleeping.
+	Clock func() time.Time
 	// Logger receives the bot's logs; default slog.Default().
 	Logger *slog.Logger
 	// LogQuestions adds question texts to the logs; default false.
@@ -154,6 +157,14 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 		b.guard("interaction", func() { b.onInteraction(i) }, func() { b.respond(i.Interaction, notice(sorry)) })
 	})
 	return b, nil
+}
+
+// now is the bot's clock (Options.Clock).
+func (b *Bot) now() time.Time {
+	if b.opts.Clock != nil {
+		return b.opts.Clock()
+	}
+	return time.Now()
 }
 
 // Ready reports whether the gateway session is ready to receive events.

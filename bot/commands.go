@@ -5,64 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/footbot/footbot/knowledge"
 )
-
-// commands are footbot's slash commands, registered by one bulk overwrite at start-up.
-func (b *Bot) commands() []*discordgo.ApplicationCommand {
-	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-	manageGuild := int64(permManageGuild)
-	cmds := []*discordgo.ApplicationCommand{
-		{Name: "ask", Description: "Ask a question about foot massage", Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words",
-			Required: true, MaxLength: knowledge.MaxQuestion,
-		}}},
-		{Name: "routine", Description: "The five steps of a self foot massage", Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show it only to you",
-		}}},
-		{Name: "faq", Description: "Look up a topic", Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Start typing to see matching topics",
-			Required: true, Autocomplete: true, MaxLength: knowledge.MaxQuestion,
-		}}},
-		{Name: "benefits", Description: "The ten benefits of foot massage, in brief"},
-		{Name: "help", Description: "What footbot does and how to ask"},
-	}
-	if b.opts.Reload != nil {
-		cmds = append(cmds, &discordgo.ApplicationCommand{
-			Name: "reload", Description: "Moderators: reload the knowledge base from its files",
-			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
-		})
-	}
-	if b.opts.Feedback != nil {
-		cmds = append(cmds, &discordgo.ApplicationCommand{
-			Name: "unanswered", Description: "Moderators: questions I could not answer and answers marked unhelpful",
-			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
-		})
-	}
-	if b.opts.Editor != nil {
-		cmds = append(cmds, &discordgo.ApplicationCommand{
-			Name: "kb", Description: "Moderators: the knowledge files and their changes",
-			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "history", Description: "Recent changes: who, when, what"},
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "rollback", Description: "Restore an earlier version",
-					Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "version",
-						Description: "A version from /kb history", Required: true, MaxLength: 12}}},
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "export", Description: "The knowledge files, as attachments"},
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Replace one knowledge file with an uploaded one (you confirm first)",
-					Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file",
-						Description: "A knowledge file (.yaml) from /kb export, edited", Required: true}}},
-			},
-		})
-	}
-	return cmds
-}
 
 func (b *Bot) registerCommands() {
 	appID := b.appID.Load().(string)
@@ -107,30 +55,30 @@ type commandPayload struct {
 // onInteraction answers an interaction. Its data is read only after checking its type:
 // discordgo's accessors panic on the wrong one.
 func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
-	var resp *discordgo.InteractionResponse
-	var after func() // work that must wait until the response is sent
+	var r *route
+	var p params
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		name := i.ApplicationCommandData().Name
-		b.opts.Metrics.Interaction(knownLabel(name, "ask", "faq", "routine", "benefits", "help", "reload", "unanswered", "kb"))
-		if name == "ask" || name == "faq" {
-			if v := b.flood.admit(userID(i.Interaction), time.Now()); v != allow {
-				// An interaction must be answered; an ephemeral note costs the channel nothing.
-				b.opts.Metrics.FloodLimited()
-				resp = notice(slowDownText)
-				break
-			}
-		}
-		resp = b.command(i.Interaction)
+		r = commandRoute(i.ApplicationCommandData().Name)
+		b.opts.Metrics.Interaction(r.label())
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		b.opts.Metrics.Interaction("autocomplete")
-		resp = b.autocomplete(i.Interaction)
+		b.respond(i.Interaction, b.autocomplete(i.Interaction))
+		return
 	case discordgo.InteractionMessageComponent:
-		route, _, _ := strings.Cut(i.MessageComponentData().CustomID, "/")
-		b.opts.Metrics.Interaction("component:" + knownLabel(route, "faq", "vote", "del", "teach", "unanswered", "import"))
-		resp, after = b.component(i.Interaction)
+		r, p = componentRoute(i.MessageComponentData().CustomID)
+		b.opts.Metrics.Interaction("component:" + r.label())
 	default:
 		return
+	}
+	var resp *discordgo.InteractionResponse
+	var after func() // work that must wait until the response is sent
+	if r.limited && b.flood.admit(userID(i.Interaction), b.now()) != allow {
+		// An interaction must be answered; an ephemeral note costs the channel nothing.
+		b.opts.Metrics.FloodLimited()
+		resp = notice(slowDownText)
+	} else {
+		resp, after = r.handle(b, i.Interaction, p)
 	}
 	b.respond(i.Interaction, resp)
 	if after != nil {
@@ -138,57 +86,44 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	}
 }
 
-// knownLabel keeps metric labels to a fixed set, whatever names arrive.
-func knownLabel(name string, known ...string) string {
-	if slices.Contains(known, name) {
-		return name
-	}
-	return "other"
-}
-
-// command routes a slash command to its handler.
-func (b *Bot) command(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	data := i.ApplicationCommandData()
+// options returns a command's options by name (of a subcommand, when it has one).
+func options(i *discordgo.Interaction) map[string]*discordgo.ApplicationCommandInteractionDataOption {
 	opts := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
-	for _, o := range data.Options {
+	for _, o := range i.ApplicationCommandData().Options {
 		opts[o.Name] = o
 	}
-	str := func(name string) string {
-		if o := opts[name]; o != nil && o.Type == discordgo.ApplicationCommandOptionString {
-			return o.StringValue()
-		}
-		return ""
+	return opts
+}
+
+// stringOption is the value of a string option, or "".
+func stringOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	if o := opts[name]; o != nil && o.Type == discordgo.ApplicationCommandOptionString {
+		return o.StringValue()
 	}
-	asker := userID(i)
-	switch data.Name {
-	case "ask":
-		return b.askResponse(str("question"), asker)
-	case "faq":
-		if a, ok := b.live.Topic(str("topic")); ok {
-			return message(b.render(a, asker), false)
-		}
-		// Not one of the offered choices: treat what was typed as a question.
-		return b.askResponse(str("topic"), asker)
-	case "routine":
-		private := false
-		if o := opts["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
-			private = o.BoolValue()
-		}
-		ix := b.live.Index() // one base for both look-ups, even if a reload swaps it meanwhile
-		a, _ := ix.Topic(ix.Base().Routine().ID)
-		return message(renderAnswer(a), private)
-	case "benefits":
-		return b.benefits()
-	case "help":
-		return message(renderAnswer(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
-	case "reload":
-		return b.reload(i)
-	case "unanswered":
-		return b.unanswered(i)
-	case "kb":
-		return b.kb(i)
+	return ""
+}
+
+func (b *Bot) faq(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	topic := stringOption(options(i), "topic")
+	if a, ok := b.live.Topic(topic); ok {
+		return message(b.render(a, userID(i)), false)
 	}
-	return notice("I don't know that command. Try /help.")
+	// Not one of the offered choices: treat what was typed as a question.
+	return b.askResponse(topic, userID(i))
+}
+
+func (b *Bot) routine(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	private := false
+	if o := options(i)["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
+		private = o.BoolValue()
+	}
+	ix := b.live.Index() // one base for both look-ups, even if a reload swaps it meanwhile
+	a, _ := ix.Topic(ix.Base().Routine().ID)
+	return message(renderAnswer(a), private)
+}
+
+func (b *Bot) help() *discordgo.InteractionResponse {
+	return message(renderAnswer(knowledge.Answer{Outcome: knowledge.Greeting, Disclaimer: b.live.Base().Disclaimer}), true)
 }
 
 func (b *Bot) askResponse(question, asker string) *discordgo.InteractionResponse {

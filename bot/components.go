@@ -8,62 +8,22 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// component answers a button press or a menu choice. Custom ids are paths that carry their
-// own parameters:
-//
-//	faq/{entry}              a topic button: post that entry
-//	faq                      the topic menu: post the chosen entry
-//	vote/{entry}/{up|down}   feedback on the answer the button is under
-//	del/{asker}/{unix time}  dismiss the answer (its asker or a moderator, for a few minutes)
-//	teach/{declined id}      a moderator's menu: teach a declined question to the chosen entry
-//	unanswered/{page}        a moderator's pager through /unanswered
-//	import/{token}           a moderator confirms a /kb import
-//
-// after, if not nil, runs once the response has been sent.
-func (b *Bot) component(i *discordgo.Interaction) (resp *discordgo.InteractionResponse, after func()) {
-	data := i.MessageComponentData()
-	parts := strings.Split(data.CustomID, "/")
-	switch parts[0] {
-	case "faq":
-		id := ""
-		if len(parts) == 2 {
-			id = parts[1]
-		} else if len(data.Values) > 0 {
-			id = data.Values[0]
-		}
-		if a, ok := b.live.Topic(id); ok {
-			return message(b.render(a, userID(i)), false), nil
-		}
-		return notice("That topic is no longer in the knowledge base. Try /faq to find another."), nil
-	case "vote":
-		if len(parts) == 3 {
-			return b.vote(i, parts[1], parts[2] == "up"), nil
-		}
-	case "del":
-		if len(parts) == 3 {
-			return b.dismiss(i, parts[1], parts[2])
-		}
-	case "teach":
-		if len(parts) == 2 {
-			return b.teach(i, parts[1]), nil
-		}
-	case "unanswered":
-		if len(parts) == 2 {
-			return b.turnPage(i, parts[1]), nil
-		}
-	case "import":
-		if len(parts) == 2 {
-			return b.confirmImport(i, parts[1]), nil
-		}
+// topic posts the entry of a topic button (faq/{entry}) or of the topic menu (faq).
+func (b *Bot) topic(i *discordgo.Interaction, id string) *discordgo.InteractionResponse {
+	if data := i.MessageComponentData(); id == "" && len(data.Values) > 0 {
+		id = data.Values[0]
 	}
-	return notice("That button no longer works. Ask again, or try /help."), nil
+	if a, ok := b.live.Topic(id); ok {
+		return message(b.render(a, userID(i)), false)
+	}
+	return notice("That topic is no longer in the knowledge base. Try /faq to find another.")
 }
 
 func (b *Bot) vote(i *discordgo.Interaction, entryID string, helpful bool) *discordgo.InteractionResponse {
 	if b.opts.Feedback == nil || i.Message == nil {
 		return notice("Thanks!")
 	}
-	counted, err := b.opts.Feedback.AddVote(i.Message.ID, entryID, userID(i), helpful, time.Now())
+	counted, err := b.opts.Feedback.AddVote(i.Message.ID, entryID, userID(i), helpful, b.now())
 	if err != nil {
 		b.log.Error("record vote", "error", err)
 		return notice(sorry)
@@ -90,13 +50,13 @@ func (b *Bot) dismiss(i *discordgo.Interaction, askerID, unix string) (*discordg
 		return notice("Only the person who asked (or a moderator) can dismiss this answer."), nil
 	}
 	sec, err := strconv.ParseInt(unix, 10, 64)
-	if err != nil || time.Since(time.Unix(sec, 0)) > dismissWindow {
+	if err != nil || b.now().Sub(time.Unix(sec, 0)) > dismissWindow {
 		return notice("This answer can no longer be dismissed. A moderator can delete it."), nil
 	}
 	msg := i.Message
 	if b.opts.Feedback != nil {
 		if entry := entryOf(msg); entry != "" {
-			if _, err := b.opts.Feedback.AddVote(msg.ID, entry, user, false, time.Now()); err != nil {
+			if _, err := b.opts.Feedback.AddVote(msg.ID, entry, user, false, b.now()); err != nil {
 				b.log.Error("record dismissal", "error", err)
 			}
 		}

@@ -69,7 +69,7 @@ func (b *Bot) kbImport(att *discordgo.MessageAttachment) *discordgo.InteractionR
 		b.log.Warn("import download", "file", att.Filename, "error", b.redact(err))
 		return notice("Could not read the uploaded file: " + truncate(err.Error(), 500))
 	}
-	token, changes, err := b.opts.Editor.PrepareImport(att.Filename, body, time.Now())
+	token, changes, err := b.opts.Editor.PrepareImport(att.Filename, body, b.now())
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -95,7 +95,7 @@ func (b *Bot) confirmImport(i *discordgo.Interaction, token string) *discordgo.I
 	if b.opts.Editor == nil {
 		return notice("Importing is not set up on this bot.")
 	}
-	res, err := b.opts.Editor.Import(userID(i), token, time.Now())
+	res, err := b.opts.Editor.Import(userID(i), token, b.now())
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.Is(err, kbedit.ErrImportExpired):
@@ -185,7 +185,7 @@ func (b *Bot) kbHistory() *discordgo.InteractionResponse {
 }
 
 func (b *Bot) kbRollback(user, version string) *discordgo.InteractionResponse {
-	res, err := b.opts.Editor.Rollback(user, version, time.Now())
+	res, err := b.opts.Editor.Rollback(user, version, b.now())
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.Is(err, kbedit.ErrUnknownVersion):

@@ -28,7 +28,7 @@ func (b *Bot) onMessage(m *discordgo.MessageCreate) {
 	if !b.addressed(m.Message) {
 		return
 	}
-	now := time.Now()
+	now := b.now()
 	recent, fresh := b.flood.claim(m.ChannelID, m.Author.ID, m.Content, now)
 	if !fresh {
 		return // the same person, the same question, moments ago: it has its answer

@@ -180,7 +180,7 @@ func (b *Bot) render(a knowledge.Answer, askerID string) reply {
 	if askerID != "" {
 		row.Components = append(row.Components, discordgo.Button{
 			Label: "Dismiss", Emoji: &discordgo.ComponentEmoji{Name: "🗑️"}, Style: discordgo.DangerButton,
-			CustomID: fmt.Sprintf("del/%s/%d", askerID, time.Now().Unix()),
+			CustomID: fmt.Sprintf("del/%s/%d", askerID, b.now().Unix()),
 		})
 	}
 	if len(row.Components) > 0 {

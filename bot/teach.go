@@ -159,7 +159,7 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 		return notice("Teaching is not set up on this bot.")
 	}
 	start := time.Now()
-	res, err := b.opts.Editor.Teach(userID(i), choice, d.Question, start)
+	res, err := b.opts.Editor.Teach(userID(i), choice, d.Question, b.now())
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):
