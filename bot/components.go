@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/knowledge"
 )
 
 // topic posts the entry of a topic button (faq/{entry}) or of the topic menu (faq).
@@ -36,7 +38,33 @@ func (b *Bot) vote(i *discordgo.Interaction, entryID string, helpful bool) *disc
 		return notice("Thanks, glad it helped!")
 	}
 	b.opts.Metrics.Feedback("not_helpful")
+	b.recordUnhelpful(i.Message, entryID)
 	return notice("Thanks for telling me. The moderators will see it and can improve this answer.")
+}
+
+// recordUnhelpful keeps the question an unhelpful answer answered, for /unanswered. The answer
+// is a reply to the question; Discord usually sends the question along with the answer, and
+// otherwise it is fetched, off the interaction's path.
+func (b *Bot) recordUnhelpful(answer *discordgo.Message, entryID string) {
+	at := b.now()
+	b.background("record unhelpful answer", func() {
+		q := ""
+		if ref := answer.ReferencedMessage; ref != nil {
+			q = ref.Content
+		} else if r := answer.MessageReference; r != nil && r.MessageID != "" {
+			ctx, cancel := restCtx()
+			defer cancel()
+			if m, err := b.s.ChannelMessage(answer.ChannelID, r.MessageID, discordgo.WithContext(ctx)); err == nil {
+				q = m.Content
+			}
+		}
+		if q = knowledge.CleanQuestion(q); q == "" {
+			return // an /ask answer, or the question was deleted: the vote still counts
+		}
+		if err := b.opts.Feedback.AddUnhelpful(q, entryID, at); err != nil {
+			b.log.Error("record unhelpful answer", "error", err)
+		}
+	})
 }
 
 // dismiss deletes an answer for the person who asked, or a moderator, within dismissWindow of
@@ -56,8 +84,10 @@ func (b *Bot) dismiss(i *discordgo.Interaction, askerID, unix string) (*discordg
 	msg := i.Message
 	if b.opts.Feedback != nil {
 		if entry := entryOf(msg); entry != "" {
-			if _, err := b.opts.Feedback.AddVote(msg.ID, entry, user, false, b.now()); err != nil {
+			if counted, err := b.opts.Feedback.AddVote(msg.ID, entry, user, false, b.now()); err != nil {
 				b.log.Error("record dismissal", "error", err)
+			} else if counted {
+				b.recordUnhelpful(msg, entry)
 			}
 		}
 	}

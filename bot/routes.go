@@ -110,7 +110,13 @@ var routes = []route{
 		return b.teach(i, p["declined"])
 	})},
 	{pattern: "unanswered/{page}", handle: respond(func(b *Bot, i *discordgo.Interaction, p params) *discordgo.InteractionResponse {
-		return b.turnPage(i, p["page"])
+		return b.turnPage(i, p["page"], (*Bot).unansweredPage)
+	})},
+	{pattern: "unhelpful/{page}", handle: respond(func(b *Bot, i *discordgo.Interaction, p params) *discordgo.InteractionResponse {
+		return b.turnPage(i, p["page"], (*Bot).unhelpfulPage)
+	})},
+	{pattern: "fix/{unhelpful}", handle: respond(func(b *Bot, i *discordgo.Interaction, p params) *discordgo.InteractionResponse {
+		return b.fix(i, p["unhelpful"])
 	})},
 	{pattern: "import/{token}", handle: respond(func(b *Bot, i *discordgo.Interaction, p params) *discordgo.InteractionResponse {
 		return b.confirmImport(i, p["token"])

@@ -73,6 +73,8 @@ func TestCustomIDsMatchTheirRoutes(t *testing.T) {
 		{"teach/0123abcd", "teach/{declined}", params{"declined": "0123abcd"}},
 		{"unanswered/2", "unanswered/{page}", params{"page": "2"}},
 		{"import/ABCDEF", "import/{token}", params{"token": "ABCDEF"}},
+		{"unhelpful/0", "unhelpful/{page}", params{"page": "0"}},
+		{"fix/0123abcd", "fix/{unhelpful}", params{"unhelpful": "0123abcd"}},
 		{"vote/how-often", "other", nil},
 		{"faq/", "other", nil},
 		{"nonsense/1/2/3", "other", nil},
@@ -144,7 +146,7 @@ func TestTheQuestionRateFollowsTheClock(t *testing.T) {
 func TestModeratorHandlersRefusePlainMembers(t *testing.T) {
 	now := time.Now()
 	b := testBot(t, &now)
-	for _, id := range []string{"teach/abc", "unanswered/1", "import/XYZ"} {
+	for _, id := range []string{"teach/abc", "unanswered/1", "import/XYZ", "unhelpful/0", "fix/abc"} {
 		resp := dispatch(b, component(id, "7", false, "how-often"))
 		if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "Only moderators") {
 			t.Errorf("%s by a plain member: %+v", id, resp.Data)

@@ -92,11 +92,60 @@ func (b *Bot) unansweredPage(page int, note string) (*discordgo.InteractionRespo
 	if more {
 		pager = append(pager, discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: "unanswered/" + strconv.Itoa(page+1)})
 	}
+	if len(r.Unhelpful) > 0 {
+		pager = append(pager, discordgo.Button{Label: "Answers marked not helpful", Style: discordgo.PrimaryButton, CustomID: "unhelpful/0"})
+	}
 	if len(pager) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: pager})
 	}
 	return &discordgo.InteractionResponseData{Content: truncate(note, maxContent), Embeds: embeds, Components: rows,
 		AllowedMentions: noPings()}, nil
+}
+
+// rightChoice is the menu value that confirms an answer marked not helpful.
+const rightChoice = "right"
+
+// unhelpfulPage renders one page of answers marked not helpful, each with the question asked,
+// the entry given and a menu: the right entry, or "that answer was right".
+func (b *Bot) unhelpfulPage(page int, note string) (*discordgo.InteractionResponseData, error) {
+	r, err := b.opts.Feedback.Report((page+1)*unansweredPage + 1)
+	if err != nil {
+		return nil, err
+	}
+	more := len(r.Unhelpful) > (page+1)*unansweredPage
+	start := min(page*unansweredPage, len(r.Unhelpful))
+	shown := r.Unhelpful[start:min(start+unansweredPage, len(r.Unhelpful))]
+	var desc strings.Builder
+	if len(shown) == 0 {
+		desc.WriteString("No answers marked not helpful are waiting.")
+	}
+	var rows []discordgo.MessageComponent
+	for n, u := range shown {
+		given := u.EntryID
+		if e := b.live.Base().Entry(u.EntryID); e != nil {
+			given = e.Title
+		}
+		fmt.Fprintf(&desc, "**%d.** %s\n-# answered with **%s**, marked not helpful %d×, last %s\n", start+n+1, truncate(u.Question, 300), truncate(given, 100), u.Count, u.Last.Format("2006-01-02"))
+		opts := []discordgo.SelectMenuOption{{Label: "That answer was right", Value: rightChoice, Description: "Keeps the answer; no longer listed"}}
+		for _, o := range b.teachChoices(u.Question) {
+			if o.Value != u.EntryID && o.Value != outOfScopeChoice && len(opts) < maxTeachChoices+1 {
+				opts = append(opts, o)
+			}
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+			CustomID: "fix/" + u.ID, Placeholder: fmt.Sprintf("%d. The right answer is…", start+n+1), Options: opts}}})
+	}
+	pager := []discordgo.MessageComponent{discordgo.Button{Label: "Unanswered questions", Style: discordgo.SecondaryButton, CustomID: "unanswered/0"}}
+	if page > 0 {
+		pager = append(pager, discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: "unhelpful/" + strconv.Itoa(page-1)})
+	}
+	if more {
+		pager = append(pager, discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: "unhelpful/" + strconv.Itoa(page+1)})
+	}
+	rows = append(rows, discordgo.ActionsRow{Components: pager})
+	embeds := []*discordgo.MessageEmbed{{Title: fmt.Sprintf("Answers marked not helpful (page %d)", page+1),
+		Description: truncate(desc.String(), maxDescription), Color: colorDeclined}}
+	return &discordgo.InteractionResponseData{Content: truncate(note, maxContent), Embeds: embeds, Components: rows, AllowedMentions: noPings()}, nil
 }
 
 // teachChoices are the options of a declined question's menu: the entries the search ranks best
@@ -155,36 +204,89 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 		b.log.Info("declined question filed as out of scope", "user", userID(i))
 		return b.updateUnanswered(fmt.Sprintf("Filed as out of scope: “%s”. I will keep declining it.", truncate(d.Question, 200)))
 	}
-	if b.opts.Editor == nil {
-		return notice("Teaching is not set up on this bot.")
-	}
-	start := time.Now()
-	res, err := b.opts.Editor.Teach(userID(i), choice, d.Question, b.now())
-	var invalid *knowledge.ValidationError
-	switch {
-	case errors.As(err, &invalid):
-		return notice(problemList("Teach refused", invalid.Problems))
-	case errors.Is(err, knowledge.ErrAlreadyTaught):
-	case err != nil:
-		b.log.Error("teach", "error", b.redact(err))
-		return notice("Could not teach that: " + truncate(err.Error(), 1500))
+	note, refused := b.teachQuestion(i, d.Question, choice)
+	if refused != nil {
+		return refused
 	}
 	if err := b.opts.Feedback.Resolve(id, "taught:"+choice); err != nil {
 		b.log.Error("resolve declined question", "error", err)
 	}
-	title := choice
-	if e := b.live.Base().Entry(choice); e != nil {
+	return b.updateUnanswered(note)
+}
+
+// fix applies a moderator's choice for an answer marked not helpful: the right entry (the
+// question is taught to it) or "that answer was right".
+func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionResponse {
+	if !b.isModerator(i.Member) {
+		b.log.Warn("fix refused", "user", userID(i))
+		return notice(modsOnly)
+	}
+	values := i.MessageComponentData().Values
+	if b.opts.Feedback == nil || len(values) == 0 {
+		return notice("That menu no longer works. Run /unanswered again.")
+	}
+	u, err := b.opts.Feedback.UnhelpfulAnswer(id)
+	if errors.Is(err, feedback.ErrNoSuchQuestion) {
+		return b.updateUnhelpful("That answer was already handled.")
+	}
+	if err != nil {
+		b.log.Error("find unhelpful answer", "error", err)
+		return notice(sorry)
+	}
+	resolution, note := feedback.Confirmed, fmt.Sprintf("Confirmed: “%s” keeps its answer.", truncate(u.Question, 200))
+	if choice := values[0]; choice != rightChoice {
+		var refused *discordgo.InteractionResponse
+		if note, refused = b.teachQuestion(i, u.Question, choice); refused != nil {
+			return refused
+		}
+		resolution = "taught:" + choice
+	}
+	if err := b.opts.Feedback.ResolveUnhelpful(id, resolution); err != nil {
+		b.log.Error("resolve unhelpful answer", "error", err)
+	}
+	return b.updateUnhelpful(note)
+}
+
+// teachQuestion teaches question to entry id through the editor and says what it did; a
+// refusal comes back as the response to send instead.
+func (b *Bot) teachQuestion(i *discordgo.Interaction, question, id string) (string, *discordgo.InteractionResponse) {
+	if b.opts.Editor == nil {
+		return "", notice("Teaching is not set up on this bot.")
+	}
+	start := time.Now()
+	res, err := b.opts.Editor.Teach(userID(i), id, question, b.now())
+	var invalid *knowledge.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		return "", notice(problemList("Teach refused", invalid.Problems))
+	case errors.Is(err, knowledge.ErrAlreadyTaught):
+	case err != nil:
+		b.log.Error("teach", "error", b.redact(err))
+		return "", notice("Could not teach that: " + truncate(err.Error(), 1500))
+	}
+	title := id
+	if e := b.live.Base().Entry(id); e != nil {
 		title = e.Title
 	}
-	b.log.Info("declined question taught", "user", userID(i), "entry", choice, "file", res.File, "line", res.Line, "took", time.Since(start))
+	b.log.Info("question taught", "user", userID(i), "entry", id, "file", res.File, "line", res.Line, "took", time.Since(start))
 	for _, w := range res.Changes.Warnings {
 		b.log.Warn("knowledge edit looks accidental: " + w.String())
 	}
-	note := fmt.Sprintf("Taught: “%s” → **%s** (%s:%d). The next person who asks gets that answer.", truncate(d.Question, 200), truncate(title, 100), res.File, res.Line)
+	note := fmt.Sprintf("Taught: “%s” → **%s** (%s:%d). The next person who asks gets that answer.", truncate(question, 200), truncate(title, 100), res.File, res.Line)
 	if res.Copied != "" {
 		note += fmt.Sprintf("\nThis was the first change to the built-in knowledge, so I copied it to `%s`; I answer from that copy from now on (edit it there, or set KNOWLEDGE_DIR).", res.Copied)
 	}
-	return b.updateUnanswered(note)
+	return note, nil
+}
+
+// updateUnhelpful replaces the message with the first page of unhelpful answers, note on top.
+func (b *Bot) updateUnhelpful(note string) *discordgo.InteractionResponse {
+	data, err := b.unhelpfulPage(0, note)
+	if err != nil {
+		b.log.Error("feedback report", "error", err)
+		return notice(sorry)
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
 }
 
 // updateUnanswered replaces the /unanswered message with its first page and note on top.
@@ -197,8 +299,8 @@ func (b *Bot) updateUnanswered(note string) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
 }
 
-// turnPage shows another page of /unanswered.
-func (b *Bot) turnPage(i *discordgo.Interaction, page string) *discordgo.InteractionResponse {
+// turnPage shows another page of /unanswered, or of its unhelpful answers.
+func (b *Bot) turnPage(i *discordgo.Interaction, page string, render func(b *Bot, page int, note string) (*discordgo.InteractionResponseData, error)) *discordgo.InteractionResponse {
 	if !b.isModerator(i.Member) {
 		return notice(modsOnly)
 	}
@@ -206,7 +308,7 @@ func (b *Bot) turnPage(i *discordgo.Interaction, page string) *discordgo.Interac
 	if err != nil || n < 0 || b.opts.Feedback == nil {
 		return notice("That button no longer works. Run /unanswered again.")
 	}
-	data, err := b.unansweredPage(n, "")
+	data, err := render(b, n, "")
 	if err != nil {
 		b.log.Error("feedback report", "error", err)
 		return notice(sorry)

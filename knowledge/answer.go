@@ -147,6 +147,7 @@ func (ix *Index) read(ctx context.Context, words []string, safety, emergency boo
 		permission: ix.signals.permission(words),
 		avoid:      ix.signals.avoid(words),
 		offTopic:   ix.signals.offTopic(words),
+		exact:      ix.phrasings[phrasingKey(words)],
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
@@ -296,3 +297,7 @@ func CleanQuestion(s string) string {
 	}
 	return s
 }
+
+// phrasingKey is how a question is compared with the entries' phrasings word for word: its
+// lowercase words, in order.
+func phrasingKey(words []string) string { return strings.Join(words, " ") }

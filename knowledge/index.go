@@ -76,6 +76,7 @@ type Index struct {
 	signals    *signals               // risks, emergencies, off-topic words, compiled once
 	thresholds thresholds             // the policy's; fitted, except in TestFitThresholds
 	safetyKind []*Entry               // the entries of kind safety, looked up once
+	phrasings  map[string]*Entry      // each entry's questions and title by phrasingKey (see exact-phrasing)
 	presearch  map[string]interface{} // read-only; see readIndex
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
@@ -134,7 +135,14 @@ func NewIndex(b *Base) (*Index, error) {
 		return nil, fmt.Errorf("index entries: %w", err)
 	}
 	ix := &Index{base: b, bleve: idx, analyzer: analyzer, signals: newSignals(b), thresholds: fitted,
-		safetyKind: b.OfKind(KindSafety)}
+		safetyKind: b.OfKind(KindSafety), phrasings: map[string]*Entry{}}
+	for _, e := range b.Entries {
+		for _, q := range append([]string{e.Title}, e.Questions...) {
+			if k := phrasingKey(wordsOf(q)); k != "" && ix.phrasings[k] == nil {
+				ix.phrasings[k] = e
+			}
+		}
+	}
 	postings, err := ix.readIndex()
 	if err != nil {
 		idx.Close()

@@ -51,6 +51,7 @@ type features struct {
 	permission bool    // asks whether massage is all right: "can I", "is it safe", "ok to"
 	avoid      bool    // asks who or when not to: "who shouldn't", "when to avoid"
 	offTopic   string  // the out-of-scope topic it is about, "" if none
+	exact      *Entry  // the entry that has the question, word for word, as a phrasing
 }
 
 // decision is what the policy chose.
@@ -77,6 +78,14 @@ var policy = []policyRule{
 		reason: "symptoms that need help now get the call for help and no massage topics; a message that also asks whether massage is safe with a clot gets the safety entry after the call for help",
 		when:   func(f features, _ []hit, _ thresholds) bool { return f.emergency && !(f.clot && f.permission) },
 		then:   func(features, []hit, *Entry, thresholds) decision { return decision{outcome: Emergency} },
+	},
+	{
+		name:   "exact-phrasing",
+		reason: "a question an entry lists word for word is that entry's, whatever else it shares with others: this is how a moderator's teach takes effect",
+		when:   func(f features, _ []hit, _ thresholds) bool { return f.exact != nil },
+		then: func(f features, _ []hit, _ *Entry, _ thresholds) decision {
+			return decision{outcome: Answered, entries: []*Entry{f.exact}}
+		},
 	},
 	{
 		name:   "avoid-question",

@@ -23,6 +23,7 @@ func TestPolicyRules(t *testing.T) {
 		outcome Outcome
 		entries []*Entry
 	}{
+		{"a question an entry lists word for word", features{terms: 3, known: 2, exact: sleep}, sure, "exact-phrasing", Answered, []*Entry{sleep}},
 		{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
 		{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
 			features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sure, "risk-permission", Answered, []*Entry{safety, howLong}},
@@ -59,7 +60,7 @@ func TestPolicyRules(t *testing.T) {
 // TestEveryRuleIsTested keeps the table above complete: a new rule needs a row.
 func TestEveryRuleIsTested(t *testing.T) {
 	want := map[string]bool{"emergency": true, "no-topic": true, "off-topic": true, "risk-permission": true,
-		"avoid-question": true, "no-match": true, "risk-unsure": true, "ambiguous": true, "confident": true, "weak": true}
+		"avoid-question": true, "exact-phrasing": true, "no-match": true, "risk-unsure": true, "ambiguous": true, "confident": true, "weak": true}
 	for _, r := range policy {
 		if !want[r.name] {
 			t.Errorf("rule %q has no row in TestPolicyRules", r.name)

@@ -604,3 +604,86 @@ func TestKnowledgeImportIsCheckedShownAndAppliedOnConfirm(t *testing.T) {
 		t.Errorf("after the import the answer is %q", r.Embeds[0].Description)
 	}
 }
+
+func TestAnAnswerMarkedNotHelpfulIsListedWithItsQuestionAndFixed(t *testing.T) {
+	srv := newServer(t)
+	w := start(t, srv, func(c *config.Config) { c.DataDir = t.TempDir() })
+	general := w.channel("general")
+	const q = "is a foot rub every evening too much"
+	answer := w.replyTo(w.say("carol", general, discordtest.Mention(w.botID())+" "+q))
+	given := answer.Embeds[0].Title
+	var down string
+	for _, c := range answer.Components {
+		for _, b := range c.(*discordgo.ActionsRow).Components {
+			if btn, ok := b.(*discordgo.Button); ok && strings.HasSuffix(btn.CustomID, "/down") {
+				down = btn.CustomID
+			}
+		}
+	}
+	vote, err := srv.SendComponent(discordtest.ComponentUse{MessageID: answer.ID, CustomID: down, UserID: w.member("carol")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.callback(vote.ID)
+
+	// The moderator opens /unanswered, then its list of unhelpful answers.
+	page, err := srv.SendCommand(discordtest.CommandInvocation{Name: "unanswered", UserID: w.member("bob"), ChannelID: general})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var button string
+	deadline := time.Now().Add(5 * time.Second)
+	for button == "" && time.Now().Before(deadline) { // the vote's question is recorded off the interaction's path
+		list := data(t, w.callback(page.ID))
+		for _, row := range list.Components {
+			for _, c := range row.(*discordgo.ActionsRow).Components {
+				if btn, ok := c.(*discordgo.Button); ok && btn.CustomID == "unhelpful/0" {
+					button = btn.CustomID
+				}
+			}
+		}
+		if button == "" {
+			time.Sleep(20 * time.Millisecond)
+			if page, err = srv.SendCommand(discordtest.CommandInvocation{Name: "unanswered", UserID: w.member("bob"), ChannelID: general}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if button == "" {
+		t.Fatal("/unanswered offers no list of unhelpful answers")
+	}
+	msg := ""
+	for _, in := range srv.Interactions() {
+		if in.ID == page.ID {
+			msg = in.OriginalMessageID
+		}
+	}
+	open, err := srv.SendComponent(discordtest.ComponentUse{MessageID: msg, CustomID: button, UserID: w.member("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := data(t, w.callback(open.ID))
+	if !strings.Contains(view.Embeds[0].Description, q) || !strings.Contains(view.Embeds[0].Description, "answered with **"+given+"**") {
+		t.Fatalf("the unhelpful list:\n%s", view.text())
+	}
+	menu := view.Components[0].(*discordgo.ActionsRow).Components[0].(*discordgo.SelectMenu)
+	if menu.Options[0].Value != "right" {
+		t.Fatalf("the menu starts with %q", menu.Options[0].Value)
+	}
+	// A plain member cannot fix it.
+	refused, _ := srv.SendComponent(discordtest.ComponentUse{MessageID: msg, CustomID: menu.CustomID, Values: []string{"how-long"}, UserID: w.member("carol")})
+	if d := data(t, w.callback(refused.ID)); !strings.Contains(d.Content, "Only moderators") {
+		t.Errorf("carol's fix = %q", d.Content)
+	}
+	fixed, err := srv.SendComponent(discordtest.ComponentUse{MessageID: msg, CustomID: menu.CustomID, Values: []string{"how-long"}, UserID: w.member("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(fixed.ID)); !strings.Contains(d.Content, "Taught: “"+q+"”") || strings.Contains(d.Embeds[0].Description, q) {
+		t.Errorf("after the fix:\n%s", d.text())
+	}
+	// In another channel: in this one, the earlier answer would get a pointer instead.
+	if r := w.replyTo(w.say("ada", w.channel("help"), discordtest.Mention(w.botID())+" "+q)); len(r.Embeds) == 0 || r.Embeds[0].Title != "How long a foot massage should last" {
+		t.Errorf("after the fix, %q gets %q %v", q, r.Content, r.Embeds)
+	}
+}

@@ -32,6 +32,9 @@ var (
 	bucketDeclined = []byte("declined")
 	bucketVotes    = []byte("votes")
 	bucketVoters   = []byte("voters")
+	// bucketUnhelpful holds answers marked not helpful with the question they answered, by
+	// question and entry, for moderators to fix.
+	bucketUnhelpful = []byte("unhelpful")
 	// bucketVoterTimes indexes the voters by when they voted (8-byte big-endian Unix nanoseconds,
 	// then the voter's key), so that forgetting the old ones reads only the old ones.
 	bucketVoterTimes = []byte("voter-times")
@@ -66,7 +69,7 @@ func Open(dir string) (*Store, error) {
 	}
 	s := &Store{path: filepath.Join(dir, "feedback.db")}
 	err := s.update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters, bucketVoterTimes} {
+		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters, bucketVoterTimes, bucketUnhelpful} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -145,6 +148,44 @@ type Declined struct {
 	// that entry) or OutOfScope (a known decline). Resolved questions are counted on but no
 	// longer listed; a taught question that is declined again is listed again.
 	Resolution string `json:"resolution,omitempty"`
+}
+
+// Unhelpful is an answer people marked not helpful, with the question it answered.
+type Unhelpful struct {
+	ID       string    `json:"-"` // for custom_ids, like Declined.ID
+	Question string    `json:"question"`
+	EntryID  string    `json:"entry"`
+	Count    int       `json:"count"`
+	Last     time.Time `json:"last"`
+	// Resolution: "taught:ENTRY_ID" (the question was taught to the right entry) or Confirmed.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// Confirmed is the resolution of an unhelpful answer a moderator says was right.
+const Confirmed = "confirmed"
+
+// AddUnhelpful records that the answer with entryID to question was marked not helpful.
+func (s *Store) AddUnhelpful(question, entryID string, at time.Time) error {
+	q := normalize(question)
+	if q == "" || entryID == "" {
+		return nil
+	}
+	key := q + "\x00" + entryID
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUnhelpful)
+		u := Unhelpful{Question: question, EntryID: entryID}
+		if raw := b.Get([]byte(key)); raw != nil {
+			if err := json.Unmarshal(raw, &u); err != nil {
+				return fmt.Errorf("decode unhelpful %q: %w", key, err)
+			}
+		} else if b.Stats().KeyN >= maxDeclinedKept {
+			return nil // full: the most useful ones are already listed
+		}
+		u.Count++
+		u.Last = at
+		u.Resolution = "" // marked unhelpful again: the moderators should see it again
+		return putJSON(b, key, u)
+	})
 }
 
 // OutOfScope is the resolution of a declined question that the bot is right to decline.
@@ -339,9 +380,10 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 
 // Report is what moderators read to improve the knowledge base.
 type Report struct {
-	Declined   []Declined // most asked first; not the resolved ones
-	NotHelpful []Votes    // most "not helpful" first; only entries with any
-	Resolved   int        // declined questions a moderator has taught or marked out of scope
+	Declined   []Declined  // most asked first; not the resolved ones
+	NotHelpful []Votes     // most "not helpful" first; only entries with any
+	Unhelpful  []Unhelpful // answers marked not helpful, with their questions, most marked first; not the resolved ones
+	Resolved   int         // declined questions a moderator has taught or marked out of scope
 }
 
 // ErrNoSuchQuestion is returned for a declined question id the store does not have (any more).
@@ -349,45 +391,64 @@ var ErrNoSuchQuestion = errors.New("no such declined question")
 
 // DeclinedQuestion returns the declined question with the given id.
 func (s *Store) DeclinedQuestion(id string) (Declined, error) {
-	var found Declined
+	var d Declined
 	err := s.view(func(tx *bolt.Tx) error {
-		_, d, err := findDeclined(tx, id)
-		found = d
+		_, err := find(tx, bucketDeclined, id, &d)
 		return err
 	})
-	return found, err
+	d.ID = id
+	return d, err
+}
+
+// UnhelpfulAnswer returns the unhelpful answer with the given id.
+func (s *Store) UnhelpfulAnswer(id string) (Unhelpful, error) {
+	var u Unhelpful
+	err := s.view(func(tx *bolt.Tx) error {
+		_, err := find(tx, bucketUnhelpful, id, &u)
+		return err
+	})
+	u.ID = id
+	return u, err
 }
 
 // Resolve records what a moderator did with the declined question id: resolution is
 // OutOfScope or "taught:ENTRY_ID".
 func (s *Store) Resolve(id, resolution string) error {
+	return resolve[Declined](s, bucketDeclined, id, func(d *Declined) { d.Resolution = resolution })
+}
+
+// ResolveUnhelpful records what a moderator did with the unhelpful answer id: resolution is
+// Confirmed or "taught:ENTRY_ID".
+func (s *Store) ResolveUnhelpful(id, resolution string) error {
+	return resolve[Unhelpful](s, bucketUnhelpful, id, func(u *Unhelpful) { u.Resolution = resolution })
+}
+
+func resolve[T any](s *Store, bucket []byte, id string, set func(*T)) error {
 	return s.update(func(tx *bolt.Tx) error {
-		key, d, err := findDeclined(tx, id)
+		var v T
+		key, err := find(tx, bucket, id, &v)
 		if err != nil {
 			return err
 		}
-		d.Resolution = resolution
-		d.ID = ""
-		return putJSON(tx.Bucket(bucketDeclined), string(key), d)
+		set(&v)
+		return putJSON(tx.Bucket(bucket), string(key), v)
 	})
 }
 
-// findDeclined scans for a declined question by id. The bucket holds at most maxDeclinedKept
-// questions, and moderators resolve them one click at a time.
-func findDeclined(tx *bolt.Tx, id string) ([]byte, Declined, error) {
-	c := tx.Bucket(bucketDeclined).Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+// find scans a bucket for the record with the given id and decodes it into v. The buckets hold
+// at most maxDeclinedKept records, and moderators resolve them one click at a time.
+func find(tx *bolt.Tx, bucket []byte, id string, v any) ([]byte, error) {
+	c := tx.Bucket(bucket).Cursor()
+	for k, raw := c.First(); k != nil; k, raw = c.Next() {
 		if declinedID(k) != id {
 			continue
 		}
-		var d Declined
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, Declined{}, fmt.Errorf("decode declined %q: %w", k, err)
+		if err := json.Unmarshal(raw, v); err != nil {
+			return nil, fmt.Errorf("decode %s %q: %w", bucket, k, err)
 		}
-		d.ID = id
-		return bytes.Clone(k), d, nil
+		return bytes.Clone(k), nil
 	}
-	return nil, Declined{}, fmt.Errorf("%w: %s", ErrNoSuchQuestion, id)
+	return nil, fmt.Errorf("%w: %s", ErrNoSuchQuestion, id)
 }
 
 // Report returns the n most asked declined questions and the n entries most often marked not
@@ -406,6 +467,19 @@ func (s *Store) Report(n int) (Report, error) {
 			}
 			d.Hashes, d.ID = nil, declinedID(k)
 			r.Declined = append(r.Declined, d)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketUnhelpful).ForEach(func(k, v []byte) error {
+			var u Unhelpful
+			if err := json.Unmarshal(v, &u); err != nil {
+				return fmt.Errorf("decode unhelpful %q: %w", k, err)
+			}
+			if u.Resolution == "" {
+				u.ID = declinedID(k)
+				r.Unhelpful = append(r.Unhelpful, u)
+			}
 			return nil
 		}); err != nil {
 			return err
@@ -430,7 +504,11 @@ func (s *Store) Report(n int) (Report, error) {
 	slices.SortFunc(r.NotHelpful, func(a, b Votes) int {
 		return cmp.Or(cmp.Compare(b.NotHelpful, a.NotHelpful), cmp.Compare(a.Helpful, b.Helpful))
 	})
+	slices.SortFunc(r.Unhelpful, func(a, b Unhelpful) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), b.Last.Compare(a.Last))
+	})
 	r.Declined = r.Declined[:min(n, len(r.Declined))]
+	r.Unhelpful = r.Unhelpful[:min(n, len(r.Unhelpful))]
 	r.NotHelpful = r.NotHelpful[:min(n, len(r.NotHelpful))]
 	return r, nil
 }
@@ -454,6 +532,12 @@ func (r Report) Text() string {
 	}
 	for _, v := range r.NotHelpful {
 		fmt.Fprintf(&sb, "  %3d not helpful, %d helpful (last %s)  %s\n", v.NotHelpful, v.Helpful, v.Last.Format("2006-01-02"), v.EntryID)
+	}
+	if len(r.Unhelpful) > 0 {
+		sb.WriteString("\nQuestions whose answer was marked not helpful:\n")
+	}
+	for _, u := range r.Unhelpful {
+		fmt.Fprintf(&sb, "  %3d× (last %s)  %s  → answered with %s\n", u.Count, u.Last.Format("2006-01-02"), u.Question, u.EntryID)
 	}
 	return sb.String()
 }
