@@ -139,27 +139,65 @@ const sorry = "Sorry, something went wrong on my side while answering. Please tr
 
 // autocomplete offers up to 25 topics matching what has been typed so far.
 func (b *Bot) autocomplete(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	typed := ""
-	for _, o := range i.ApplicationCommandData().Options {
-		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
-			typed = o.StringValue()
+	focused := focusedOption(i.ApplicationCommandData().Options)
+	choices := []*discordgo.ApplicationCommandOptionChoice{} // Discord requires the list, even empty
+	if focused != nil && focused.Name == "question" && b.opts.Feedback != nil && b.isModerator(i.Member) {
+		choices = b.declinedChoices(focused.StringValue())
+	} else {
+		typed := ""
+		if focused != nil {
+			typed = focused.StringValue()
 		}
-	}
-	entries, err := b.live.Suggest(context.Background(), typed, maxChoices)
-	if err != nil {
-		b.log.Error("autocomplete", "error", err)
-	}
-	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(entries))
-	for _, e := range entries {
-		if len(e.ID) > maxChoiceName {
-			continue
+		entries, err := b.live.Suggest(context.Background(), typed, maxChoices)
+		if err != nil {
+			b.log.Error("autocomplete", "error", err)
 		}
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(e.Title, maxChoiceName), Value: e.ID})
+		for _, e := range entries {
+			if len(e.ID) <= maxChoiceName {
+				choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(e.Title, maxChoiceName), Value: e.ID})
+			}
+		}
 	}
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}
+}
+
+// focusedOption is the string option being typed, in a subcommand or not.
+func focusedOption(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range opts {
+		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+			return o
+		}
+		if f := focusedOption(o.Options); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// declinedChoices are the declined questions that contain what a moderator typed, most asked
+// first; each choice's value is the question's id.
+func (b *Bot) declinedChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+	r, err := b.opts.Feedback.Report(500)
+	if err != nil {
+		b.log.Error("autocomplete declined questions", "error", err)
+		return nil
+	}
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, d := range r.Declined {
+		if len(out) < maxChoices && strings.Contains(strings.ToLower(d.Question), typed) {
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(d.Question, maxChoiceName), Value: d.ID})
+		}
+	}
+	if len(out) == 0 && typed != "" {
+		// No declined question matches: offer what was typed, to teach it as it is. (Discord
+		// also needs at least one choice: an empty list is dropped from the JSON.)
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(typed, maxChoiceName), Value: truncate(typed, maxChoiceName)})
+	}
+	return out
 }
 
 // benefits lists the benefit entries briefly, with a menu that opens any one of them.

@@ -46,6 +46,14 @@ func (b *Bot) kb(i *discordgo.Interaction) *discordgo.InteractionResponse {
 			}
 		}
 		return b.kbRollback(userID(i), version)
+	case "teach":
+		opts := map[string]string{}
+		for _, o := range sub.Options {
+			if o.Type == discordgo.ApplicationCommandOptionString {
+				opts[o.Name] = o.StringValue()
+			}
+		}
+		return b.kbTeach(i, opts["question"], opts["entry"])
 	case "export":
 		return b.kbExport()
 	case "import":
@@ -58,7 +66,31 @@ func (b *Bot) kb(i *discordgo.Interaction) *discordgo.InteractionResponse {
 		}
 		return notice("Attach the knowledge file to import.")
 	}
-	return notice("Use /kb history, /kb rollback, /kb export or /kb import.")
+	return notice("Use /kb teach, /kb history, /kb rollback, /kb export or /kb import.")
+}
+
+// kbTeach teaches a question to any entry: the way to reach entries beyond the 25 a menu of
+// /unanswered offers. question is a declined question's id (from autocomplete) or a question.
+func (b *Bot) kbTeach(i *discordgo.Interaction, question, entry string) *discordgo.InteractionResponse {
+	declinedID := ""
+	if b.opts.Feedback != nil {
+		if d, err := b.opts.Feedback.DeclinedQuestion(question); err == nil {
+			declinedID, question = question, d.Question
+		}
+	}
+	if b.live.Base().Entry(entry) == nil {
+		return notice(fmt.Sprintf("There is no entry %q: pick one of the suggestions.", truncate(entry, 100)))
+	}
+	note, refused := b.teachQuestion(i, question, entry)
+	if refused != nil {
+		return refused
+	}
+	if declinedID != "" {
+		if err := b.opts.Feedback.Resolve(declinedID, "taught:"+entry); err != nil {
+			b.log.Error("resolve declined question", "error", err)
+		}
+	}
+	return notice(note)
 }
 
 // kbImport checks an uploaded knowledge file and shows what it would change, with a Confirm

@@ -88,6 +88,13 @@ var routes = []route{
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "rollback", Description: "Restore an earlier version",
 				Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "version",
 					Description: "A version from /kb history", Required: true, MaxLength: 12}}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "teach", Description: "Answer a declined question with any entry",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "A declined question (start typing), or any question",
+						Required: true, Autocomplete: true, MaxLength: knowledge.MaxQuestion},
+					{Type: discordgo.ApplicationCommandOptionString, Name: "entry", Description: "The entry that answers it (start typing)",
+						Required: true, Autocomplete: true, MaxLength: 100},
+				}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "export", Description: "The knowledge files, as attachments"},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Replace one knowledge file with an uploaded one (you confirm first)",
 				Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file",

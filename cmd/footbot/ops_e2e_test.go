@@ -687,3 +687,47 @@ func TestAnAnswerMarkedNotHelpfulIsListedWithItsQuestionAndFixed(t *testing.T) {
 		t.Errorf("after the fix, %q gets %q %v", q, r.Content, r.Embeds)
 	}
 }
+
+// /kb teach reaches any entry, whatever the menus of /unanswered offer: both of its options
+// autocomplete, the question from the declined ones.
+func TestKbTeachAutocompletesDeclinedQuestionsAndEntries(t *testing.T) {
+	srv := newServer(t)
+	w := start(t, srv, func(c *config.Config) { c.DataDir = t.TempDir() })
+	general := w.channel("general")
+	const missed = "how do i do the quibbly wibble"
+	w.replyTo(w.say("carol", general, discordtest.Mention(w.botID())+" "+missed))
+	teach := func(question, entry discordtest.CommandOption) []discordtest.CommandOption {
+		return []discordtest.CommandOption{{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{question, entry}}}
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for deadline := time.Now().Add(5 * time.Second); (len(choices) == 0 || choices[0].Name != missed) && time.Now().Before(deadline); { // declines are recorded off the reply's path
+		in, err := srv.SendAutocomplete(discordtest.CommandInvocation{Name: "kb", UserID: w.member("bob"), ChannelID: general,
+			Options: teach(discordtest.CommandOption{Name: "question", Value: "quibbly", Focused: true}, discordtest.CommandOption{Name: "entry", Value: ""})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		choices = data(t, w.callback(in.ID)).Choices
+	}
+	if len(choices) != 1 || choices[0].Name != missed {
+		t.Fatalf("question choices = %+v", choices)
+	}
+	id := choices[0].Value.(string)
+	in, err := srv.SendAutocomplete(discordtest.CommandInvocation{Name: "kb", UserID: w.member("bob"), ChannelID: general,
+		Options: teach(discordtest.CommandOption{Name: "question", Value: id}, discordtest.CommandOption{Name: "entry", Value: "pressure poi", Focused: true})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries := data(t, w.callback(in.ID)).Choices; len(entries) == 0 || entries[0].Value != "pressure-points" {
+		t.Fatalf("entry choices = %+v", entries)
+	}
+	done := data(t, w.command("bob", "kb", teach(discordtest.CommandOption{Name: "question", Value: id}, discordtest.CommandOption{Name: "entry", Value: "pressure-points"})...))
+	if !strings.Contains(done.Content, "Taught: “"+missed+"”") {
+		t.Errorf("/kb teach said %q", done.Content)
+	}
+	if r := w.replyTo(w.say("ada", w.channel("help"), discordtest.Mention(w.botID())+" "+missed)); r.Embeds[0].Title != "Main pressure points on the feet" {
+		t.Errorf("after /kb teach, %q gets %q", missed, r.Embeds[0].Title)
+	}
+	if list := data(t, w.command("bob", "unanswered")); strings.Contains(list.text(), missed) {
+		t.Errorf("a taught question is still listed:\n%s", list.text())
+	}
+}
