@@ -66,9 +66,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = feedback.Open(cfg.DataDir); err != nil {
 		return fmt.Errorf("feedback store (DATA_DIR): %w", err)
 	}
-	if dir != "" && cfg.WatchKnowledge {
+	watchFolder := func(dir string) {
 		if err := watch.Start(ctx, dir, watch.Debounce, func() { m.reload("file change") }); err != nil {
 			m.log.Warn("not watching the knowledge folder; use /reload after edits", "error", err)
+		}
+	}
+	if cfg.WatchKnowledge {
+		if dir != "" {
+			watchFolder(dir)
+		} else {
+			m.editor.OnCopy(watchFolder) // the copy a first change makes is watched from then on
 		}
 	}
 	m.bot, err = bot.New(bot.Options{

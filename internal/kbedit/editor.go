@@ -27,6 +27,15 @@ type Editor struct {
 	mu      sync.Mutex
 	dir     string              // the knowledge folder in use; "" while the built-in knowledge answers
 	pending map[string]imported // imports shown to a moderator, waiting for Confirm, by token
+	onCopy  func(dir string)
+}
+
+// OnCopy sets fn to run (once) when a change copies the built-in knowledge into DATA_DIR, with
+// the folder it made; footbot starts watching it then.
+func (e *Editor) OnCopy(fn func(dir string)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.onCopy = fn
 }
 
 // imported is an uploaded knowledge file waiting for a moderator's Confirm.
@@ -144,6 +153,9 @@ func (e *Editor) begin(r *Result) (string, error) {
 			return "", fmt.Errorf("copy the built-in knowledge to edit it: %w", err)
 		}
 		e.dir, r.Copied = target, target
+		if e.onCopy != nil {
+			go e.onCopy(target) // not under e.mu: it may take a while
+		}
 	}
 	from := e.live.Base().Version
 	return from, e.keep(from)

@@ -2,6 +2,7 @@ package kbedit
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,32 @@ func TestImportsAndRollbacksRefuseWhatTheyShouldNotTouch(t *testing.T) {
 	for _, v := range []string{"../../etc", "abc", "0123456789ab"} {
 		if _, err := e.Rollback("1", v, now); !errors.Is(err, ErrUnknownVersion) {
 			t.Errorf("Rollback(%q) = %v", v, err)
+		}
+	}
+}
+
+// BenchmarkTeach is a moderator's click on "answer this with": validate the folder with the
+// new line, write it, index the base and swap it in, record the change.
+func BenchmarkTeach(b *testing.B) {
+	base, err := knowledge.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := knowledge.NewIndex(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := knowledge.NewLive(ix)
+	defer live.Close()
+	e := New(live, "", b.TempDir())
+	if _, err := e.Teach("1", "how-often", "warm-up question", time.Now()); err != nil { // the first teach copies the files
+		b.Fatal(err)
+	}
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := e.Teach("1", "how-often", fmt.Sprintf("benchmark question number %d", n), time.Now()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
