@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -117,10 +119,13 @@ func (b *Base) Diff(old *Base) Changes {
 			c.Entries = append(c.Entries, EntryChange{ID: e.ID, File: e.File, Change: "removed"})
 		}
 	}
+	// Files are compared by name: the first change to the built-in knowledge moves every file
+	// into DATA_DIR without changing it.
 	before, after := entriesPerFile(old), entriesPerFile(b)
-	for _, f := range sortedKeys(before) {
-		if lostMost(before[f], after[f]) {
-			c.Warnings = append(c.Warnings, warning(f, 1, "the file lost most of its entries (%d → %d)", before[f], after[f]))
+	for _, name := range sortedKeys(before) {
+		if lostMost(before[name].n, after[name].n) {
+			path := cmp.Or(after[name].path, before[name].path)
+			c.Warnings = append(c.Warnings, warning(path, 1, "the file lost most of its entries (%d → %d)", before[name].n, after[name].n))
 		}
 	}
 	c.Settings = settingsDiff(old, b)
@@ -223,15 +228,22 @@ func joinAll(groups [][]string) []string {
 	return out
 }
 
-func entriesPerFile(b *Base) map[string]int {
-	n := map[string]int{}
-	for _, e := range b.Entries {
-		n[e.File]++
-	}
-	return n
+type fileCount struct {
+	path string
+	n    int
 }
 
-func sortedKeys(m map[string]int) []string {
+// entriesPerFile counts the entries of each file, by file name.
+func entriesPerFile(b *Base) map[string]fileCount {
+	out := map[string]fileCount{}
+	for _, e := range b.Entries {
+		name := filepath.Base(e.File)
+		out[name] = fileCount{e.File, out[name].n + 1}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

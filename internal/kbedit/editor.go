@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/footbot/footbot/knowledge"
@@ -24,9 +25,11 @@ type Editor struct {
 	live    *knowledge.Live
 	dataDir string
 
+	// mu serialises changes. dir is read without it (Dir): a reload that runs while a change
+	// holds mu must still find the folder, or the two would wait for each other.
 	mu      sync.Mutex
-	dir     string              // the knowledge folder in use; "" while the built-in knowledge answers
-	pending map[string]imported // imports shown to a moderator, waiting for Confirm, by token
+	dir     atomic.Pointer[string] // the knowledge folder in use; "" while the built-in knowledge answers
+	pending map[string]imported    // imports shown to a moderator, waiting for Confirm, by token
 	onCopy  func(dir string)
 }
 
@@ -61,15 +64,13 @@ const historyDir = "history"
 // New returns an editor of the knowledge base live serves, loaded from dir ("" for the
 // built-in knowledge). dataDir is DATA_DIR.
 func New(live *knowledge.Live, dir, dataDir string) *Editor {
-	return &Editor{live: live, dir: dir, dataDir: dataDir}
+	e := &Editor{live: live, dataDir: dataDir}
+	e.dir.Store(&dir)
+	return e
 }
 
 // Dir is the knowledge folder in use; "" while the built-in knowledge answers.
-func (e *Editor) Dir() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.dir
-}
+func (e *Editor) Dir() string { return *e.dir.Load() }
 
 // EffectiveDir is the knowledge folder footbot should load at start: dir when set, else the copy
 // an earlier change made of the built-in knowledge, if there is one, else "" (built in).
@@ -92,10 +93,10 @@ func (e *Editor) Files() (map[string][]byte, error) {
 }
 
 func (e *Editor) filesLocked() (map[string][]byte, error) {
-	if e.dir == "" {
+	if e.Dir() == "" {
 		return knowledge.ShippedFiles()
 	}
-	return knowledge.ReadFiles(e.dir)
+	return knowledge.ReadFiles(e.Dir())
 }
 
 // Result is what a change did.
@@ -130,7 +131,7 @@ func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) 
 	if err != nil {
 		return r, err
 	}
-	t, err := knowledge.Teach(e.dir, id, question)
+	t, err := knowledge.Teach(e.Dir(), id, question)
 	if err != nil {
 		return r, err
 	}
@@ -147,12 +148,13 @@ func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) 
 // begin prepares a change: the built-in knowledge is copied into DATA_DIR the first time, and
 // the version in service is kept in the history. It returns that version.
 func (e *Editor) begin(r *Result) (string, error) {
-	if e.dir == "" {
+	if e.Dir() == "" {
 		target := filepath.Join(e.dataDir, ShippedCopy)
 		if err := knowledge.WriteShipped(target); err != nil {
 			return "", fmt.Errorf("copy the built-in knowledge to edit it: %w", err)
 		}
-		e.dir, r.Copied = target, target
+		e.dir.Store(&target)
+		r.Copied = target
 		if e.onCopy != nil {
 			go e.onCopy(target) // not under e.mu: it may take a while
 		}
@@ -173,7 +175,7 @@ func (e *Editor) keep(version string) error {
 	if _, err := os.Stat(dst); err == nil {
 		return nil
 	}
-	files, err := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(e.Dir(), "*.yaml"))
 	if err != nil {
 		return err
 	}
@@ -228,11 +230,11 @@ func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
 			return r, err
 		}
 		keep[filepath.Base(f)] = true
-		if err := knowledge.WriteFileAtomic(filepath.Join(e.dir, filepath.Base(f)), data); err != nil {
+		if err := knowledge.WriteFileAtomic(filepath.Join(e.Dir(), filepath.Base(f)), data); err != nil {
 			return r, fmt.Errorf("roll back: %w", err)
 		}
 	}
-	have, _ := filepath.Glob(filepath.Join(e.dir, "*.yaml"))
+	have, _ := filepath.Glob(filepath.Join(e.Dir(), "*.yaml"))
 	for _, f := range have {
 		if !keep[filepath.Base(f)] {
 			if err := os.Remove(f); err != nil {
@@ -240,7 +242,7 @@ func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
 			}
 		}
 	}
-	base, err := knowledge.LoadDir(e.dir)
+	base, err := knowledge.LoadDir(e.Dir())
 	if err != nil {
 		return r, fmt.Errorf("roll back: the restored files do not load: %w", err)
 	}
@@ -335,7 +337,7 @@ func (e *Editor) withFile(name string, data []byte) (*knowledge.Base, error) {
 		return nil, err
 	}
 	files[name] = data
-	dir := e.dir
+	dir := e.Dir()
 	if dir == "" {
 		dir = knowledge.ShippedDir
 	}
@@ -361,7 +363,7 @@ func (e *Editor) Import(user, token string, at time.Time) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	r.File = filepath.Join(e.dir, p.name)
+	r.File = filepath.Join(e.Dir(), p.name)
 	if err := knowledge.WriteFileAtomic(r.File, p.data); err != nil {
 		return r, fmt.Errorf("import: %w", err)
 	}
