@@ -179,30 +179,25 @@ func (b *Bot) teachChoices(question string) []discordgo.SelectMenuOption {
 
 // teach applies a moderator's choice for a declined question and shows the page again.
 func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionResponse {
-	if !b.isModerator(i.Member) {
-		b.log.Warn("teach refused", "user", userID(i))
-		return notice(modsOnly)
-	}
-	values := i.MessageComponentData().Values
-	if b.opts.Feedback == nil || len(values) == 0 {
-		return notice("That menu no longer works. Run /unanswered again.")
+	choice, refused := b.moderatorChoice(i, "teach")
+	if refused != nil {
+		return refused
 	}
 	d, err := b.opts.Feedback.DeclinedQuestion(id)
 	if errors.Is(err, feedback.ErrNoSuchQuestion) {
-		return b.updateUnanswered("That question was already handled.")
+		return b.update((*Bot).unansweredPage, 0, "That question was already handled.")
 	}
 	if err != nil {
 		b.log.Error("find declined question", "error", err)
 		return notice(sorry)
 	}
-	choice := values[0]
 	if choice == outOfScopeChoice {
 		if err := b.opts.Feedback.Resolve(id, feedback.OutOfScope); err != nil {
 			b.log.Error("resolve declined question", "error", err)
 			return notice(sorry)
 		}
 		b.log.Info("declined question filed as out of scope", "user", userID(i))
-		return b.updateUnanswered(fmt.Sprintf("Filed as out of scope: “%s”. I will keep declining it.", truncate(d.Question, 200)))
+		return b.update((*Bot).unansweredPage, 0, fmt.Sprintf("Filed as out of scope: “%s”. I will keep declining it.", truncate(d.Question, 200)))
 	}
 	note, refused := b.teachQuestion(i, d.Question, choice)
 	if refused != nil {
@@ -211,31 +206,40 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 	if err := b.opts.Feedback.Resolve(id, "taught:"+choice); err != nil {
 		b.log.Error("resolve declined question", "error", err)
 	}
-	return b.updateUnanswered(note)
+	return b.update((*Bot).unansweredPage, 0, note)
+}
+
+// moderatorChoice is the value a moderator chose in a menu of /unanswered; a plain member, or
+// a menu of an older bot, gets the response to send instead.
+func (b *Bot) moderatorChoice(i *discordgo.Interaction, what string) (string, *discordgo.InteractionResponse) {
+	if !b.isModerator(i.Member) {
+		b.log.Warn(what+" refused", "user", userID(i))
+		return "", notice(modsOnly)
+	}
+	values := i.MessageComponentData().Values
+	if b.opts.Feedback == nil || len(values) == 0 {
+		return "", notice("That menu no longer works. Run /unanswered again.")
+	}
+	return values[0], nil
 }
 
 // fix applies a moderator's choice for an answer marked not helpful: the right entry (the
 // question is taught to it) or "that answer was right".
 func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionResponse {
-	if !b.isModerator(i.Member) {
-		b.log.Warn("fix refused", "user", userID(i))
-		return notice(modsOnly)
-	}
-	values := i.MessageComponentData().Values
-	if b.opts.Feedback == nil || len(values) == 0 {
-		return notice("That menu no longer works. Run /unanswered again.")
+	choice, refused := b.moderatorChoice(i, "fix")
+	if refused != nil {
+		return refused
 	}
 	u, err := b.opts.Feedback.UnhelpfulAnswer(id)
 	if errors.Is(err, feedback.ErrNoSuchQuestion) {
-		return b.updateUnhelpful("That answer was already handled.")
+		return b.update((*Bot).unhelpfulPage, 0, "That answer was already handled.")
 	}
 	if err != nil {
 		b.log.Error("find unhelpful answer", "error", err)
 		return notice(sorry)
 	}
 	resolution, note := feedback.Confirmed, fmt.Sprintf("Confirmed: “%s” keeps its answer.", truncate(u.Question, 200))
-	if choice := values[0]; choice != rightChoice {
-		var refused *discordgo.InteractionResponse
+	if choice != rightChoice {
 		if note, refused = b.teachQuestion(i, u.Question, choice); refused != nil {
 			return refused
 		}
@@ -244,7 +248,7 @@ func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionRes
 	if err := b.opts.Feedback.ResolveUnhelpful(id, resolution); err != nil {
 		b.log.Error("resolve unhelpful answer", "error", err)
 	}
-	return b.updateUnhelpful(note)
+	return b.update((*Bot).unhelpfulPage, 0, note)
 }
 
 // teachQuestion teaches question to entry id through the editor and says what it did; a
@@ -279,19 +283,12 @@ func (b *Bot) teachQuestion(i *discordgo.Interaction, question, id string) (stri
 	return note, nil
 }
 
-// updateUnhelpful replaces the message with the first page of unhelpful answers, note on top.
-func (b *Bot) updateUnhelpful(note string) *discordgo.InteractionResponse {
-	data, err := b.unhelpfulPage(0, note)
-	if err != nil {
-		b.log.Error("feedback report", "error", err)
-		return notice(sorry)
-	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
-}
+// page renders one page of a moderators' list, with a note on top.
+type page func(b *Bot, n int, note string) (*discordgo.InteractionResponseData, error)
 
-// updateUnanswered replaces the /unanswered message with its first page and note on top.
-func (b *Bot) updateUnanswered(note string) *discordgo.InteractionResponse {
-	data, err := b.unansweredPage(0, note)
+// update replaces the list's message with page n, note on top.
+func (b *Bot) update(render page, n int, note string) *discordgo.InteractionResponse {
+	data, err := render(b, n, note)
 	if err != nil {
 		b.log.Error("feedback report", "error", err)
 		return notice(sorry)
@@ -300,18 +297,13 @@ func (b *Bot) updateUnanswered(note string) *discordgo.InteractionResponse {
 }
 
 // turnPage shows another page of /unanswered, or of its unhelpful answers.
-func (b *Bot) turnPage(i *discordgo.Interaction, page string, render func(b *Bot, page int, note string) (*discordgo.InteractionResponseData, error)) *discordgo.InteractionResponse {
+func (b *Bot) turnPage(i *discordgo.Interaction, number string, render page) *discordgo.InteractionResponse {
 	if !b.isModerator(i.Member) {
 		return notice(modsOnly)
 	}
-	n, err := strconv.Atoi(page)
+	n, err := strconv.Atoi(number)
 	if err != nil || n < 0 || b.opts.Feedback == nil {
 		return notice("That button no longer works. Run /unanswered again.")
 	}
-	data, err := render(b, n, "")
-	if err != nil {
-		b.log.Error("feedback report", "error", err)
-		return notice(sorry)
-	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+	return b.update(render, n, "")
 }
