@@ -99,6 +99,15 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 			}
 		}
 	}
+	// A routine's steps are what it is about, step by step ("hold the arch point 30 seconds"),
+	// though bleve indexes them with the answer.
+	for _, e := range b.Entries {
+		for _, st := range e.Steps {
+			for _, t := range analyze(st.Title + " " + st.Text) {
+				v.terms[e.ID][t] = topicTerm
+			}
+		}
+	}
 	for _, set := range v.terms {
 		for t, value := range set {
 			v.df[t]++
