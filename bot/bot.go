@@ -44,7 +44,7 @@ type Options struct {
 	// Reload reloads the knowledge base for /reload; nil disables the command.
 	Reload func() (knowledge.Changes, error)
 	// Feedback keeps declined questions and votes; nil disables feedback buttons and /unanswered.
-	Feedback *feedback.Store
+	Feedback feedback.Store
 	// Editor applies moderators' changes (teaching a declined question); nil disables them.
 	Editor *kbedit.Editor
 	// Metrics records what the bot does; nil records nothing.

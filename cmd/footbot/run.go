@@ -27,7 +27,7 @@ type Main struct {
 
 	log     *slog.Logger
 	live    *knowledge.Live
-	store   *feedback.Store
+	store   feedback.Store
 	editor  *kbedit.Editor
 	metrics *metrics.Metrics
 	bot     *bot.Bot

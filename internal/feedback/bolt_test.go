@@ -83,7 +83,7 @@ func TestTwoStoresOnTheSameFolderShareIt(t *testing.T) {
 	}
 }
 
-func countKeys(t *testing.T, s *Store, bucket []byte) int {
+func countKeys(t *testing.T, s *Bolt, bucket []byte) int {
 	t.Helper()
 	n := 0
 	err := s.view(func(tx *bolt.Tx) error {
