@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -121,6 +123,25 @@ func WriteShipped(dir string) error {
 	return nil
 }
 
+// VersionOf is the version the knowledge files would load as (Base.Version), without loading
+// them: a store compares what it holds with what is in service by it.
+func VersionOf(files map[string][]byte) string {
+	names := slices.Sorted(maps.Keys(files))
+	sum := sha256.New()
+	for _, name := range names {
+		if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+			versionAdd(sum, name, files[name])
+		}
+	}
+	return hex.EncodeToString(sum.Sum(nil))[:12]
+}
+
+// versionAdd adds one file to a version's hash, as Load and VersionOf both do.
+func versionAdd(sum io.Writer, name string, data []byte) {
+	fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
+	sum.Write(data)
+}
+
 // LoadDir loads and validates the knowledge files (*.yaml, *.yml) in dir.
 func LoadDir(dir string) (*Base, error) {
 	if _, err := os.Stat(dir); err != nil {
@@ -152,8 +173,7 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 			l.problem(l.fileName(name), 1, "%v", err) // about the whole file: point at its start
 			continue
 		}
-		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
-		sum.Write(data)
+		versionAdd(sum, name, data)
 		l.file(l.fileName(name), data)
 	}
 	l.finish()

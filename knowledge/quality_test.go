@@ -343,7 +343,7 @@ func suggIDs(a Answer) []string {
 // fitConfidence fits confidence's logistic regression on the tuning sets' answered questions
 // and prints the weights to put in policy.go, with the AUC before and after.
 func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
-	var xs [][5]float64
+	var xs []confidenceInputs
 	var ys []float64
 	var before []scored
 	for _, c := range cases {
@@ -360,15 +360,15 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 			t.Fatal(err)
 		}
 		right := len(judgeAnswer(c, a)) == 0
-		xs = append(xs, confidenceInputs(f, hits))
+		xs = append(xs, confidenceInputsOf(f, hits))
 		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
 		before = append(before, scored{a.Confidence, right})
 	}
-	var w [5]float64
+	var w confidenceInputs
 	b := 0.0
 	const rate, rounds, l2 = 0.5, 20000, 0.001
 	for range rounds {
-		var gw [5]float64
+		var gw confidenceInputs
 		gb := 0.0
 		for i, x := range xs {
 			z := b
@@ -396,5 +396,9 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 		after[i] = scored{1 / (1 + math.Exp(-z)), ys[i] == 1}
 	}
 	t.Logf("%d answered tuning questions: AUC %.3f in service, %.3f fitted", len(xs), auc(before), auc(after))
-	t.Logf("confidenceWeights = [5]float64{%.2f, %.2f, %.2f, %.2f, %.2f}; confidenceBias = %.2f", w[0], w[1], w[2], w[3], w[4], b)
+	weights := make([]string, len(w))
+	for i, x := range w {
+		weights[i] = fmt.Sprintf("%.2f", x)
+	}
+	t.Logf("confidenceWeights = confidenceInputs{%s}; confidenceBias = %.2f", strings.Join(weights, ", "), b)
 }

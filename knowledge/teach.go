@@ -3,6 +3,7 @@ package knowledge
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,8 @@ type Taught struct {
 	File string // the knowledge file
 	Line int    // the line it added
 	Base *Base  // the knowledge base as it loads now, with the question
+	// Files are all the knowledge files with the question, by name.
+	Files map[string][]byte
 }
 
 // ErrAlreadyTaught is returned when the entry already has the question as a phrasing.
@@ -33,11 +36,29 @@ var ErrAlreadyTaught = errors.New("the entry already has this question")
 // The folder is validated with the new line before anything is written, and the file is
 // replaced atomically (a temporary file renamed over it), so a failed teach changes nothing.
 func Teach(dir, id, question string) (Taught, error) {
+	files, err := ReadFiles(dir)
+	if err != nil {
+		return Taught{}, err
+	}
+	t, err := TeachFiles(files, dir, id, question)
+	if err != nil {
+		return Taught{}, err
+	}
+	if err := WriteFileAtomic(t.File, t.Files[filepath.Base(t.File)]); err != nil {
+		return Taught{}, fmt.Errorf("teach: %w", err)
+	}
+	return t, nil
+}
+
+// TeachFiles is Teach on knowledge files held in memory (by name, as ReadFiles returns them,
+// named in messages as if they were in dir): it returns the files with the question added, and
+// changes nothing else. A store other than a folder (a database) changes its knowledge this way.
+func TeachFiles(files map[string][]byte, dir, id, question string) (Taught, error) {
 	question = CleanQuestion(question)
 	if question == "" {
 		return Taught{}, errors.New("the question is empty")
 	}
-	base, err := LoadDir(dir)
+	base, err := LoadFiles(files, dir)
 	if err != nil {
 		return Taught{}, err
 	}
@@ -50,25 +71,24 @@ func Teach(dir, id, question string) (Taught, error) {
 	}
 	name := filepath.Base(e.File)
 	path := filepath.Join(dir, name)
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return Taught{}, fmt.Errorf("teach: %w", err)
+	src, ok := files[name]
+	if !ok {
+		return Taught{}, fmt.Errorf("teach: no file %s", path)
 	}
 	edited, line, err := addQuestion(src, id, question)
 	if err != nil {
 		return Taught{}, fmt.Errorf("teach %s: %w", path, err)
 	}
-	after, err := loadWith(dir, name, edited)
+	after := maps.Clone(files)
+	after[name] = edited
+	base, err = LoadFiles(after, dir)
 	if err != nil {
 		return Taught{}, fmt.Errorf("teach %s: the edited file would not load: %w", path, err)
 	}
-	if got := after.Entry(id); got == nil || !slices.Equal(got.Questions, append(slices.Clone(e.Questions), question)) {
+	if got := base.Entry(id); got == nil || !slices.Equal(got.Questions, append(slices.Clone(e.Questions), question)) {
 		return Taught{}, fmt.Errorf("teach %s: could not add the question safely; add it to %s by hand", path, id)
 	}
-	if err := WriteFileAtomic(path, edited); err != nil {
-		return Taught{}, fmt.Errorf("teach: %w", err)
-	}
-	return Taught{File: path, Line: line, Base: after}, nil
+	return Taught{File: path, Line: line, Base: base, Files: after}, nil
 }
 
 // addQuestion returns src with question added to the questions of entry id, and the line it is on.
@@ -141,16 +161,6 @@ func questionsOf(file *ast.File, id string) *ast.SequenceNode {
 		}
 	}
 	return nil
-}
-
-// loadWith loads the folder dir as it would be with file name holding data.
-func loadWith(dir, name string, data []byte) (*Base, error) {
-	files, err := ReadFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	files[name] = data
-	return LoadFiles(files, dir)
 }
 
 // ReadFiles reads the knowledge files (*.yaml, *.yml) of dir, by name.

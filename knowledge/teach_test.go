@@ -90,3 +90,21 @@ func TestTeachRefusesWithoutChangingAnything(t *testing.T) {
 		t.Error("a refused teach changed faq.yaml")
 	}
 }
+
+func TestVersionOfIsTheVersionTheFilesLoadAs(t *testing.T) {
+	files, err := knowledge.ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := knowledge.LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := knowledge.VersionOf(files); got != base.Version {
+		t.Errorf("VersionOf = %s, Load says %s", got, base.Version)
+	}
+	files["notes.txt"] = []byte("not knowledge")
+	if got := knowledge.VersionOf(files); got != base.Version {
+		t.Errorf("a file that is not knowledge changed the version: %s", got)
+	}
+}
