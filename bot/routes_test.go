@@ -24,7 +24,7 @@ func testBot(t *testing.T, clock *time.Time) *Bot {
 		t.Fatal(err)
 	}
 	b, err := New(Options{Token: "t", Reload: func() (knowledge.Changes, error) { return knowledge.Changes{}, nil },
-		Feedback: store, Editor: kbedit.New(live, "", t.TempDir()), Clock: func() time.Time { return *clock },
+		Feedback: store, Editor: kbedit.New(live, kbedit.NewFolder("", t.TempDir())), Clock: func() time.Time { return *clock },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, live)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/footbot/footbot/internal/config"
@@ -59,7 +60,7 @@ func ask(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 
 Answers one question given as arguments, or, with no arguments, each line of standard input.`, stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	live, err := parseAndOpen(fs, cfg, args)
+	live, err := parseAndOpen(ctx, fs, cfg, args)
 	if err != nil {
 		return err
 	}
@@ -96,14 +97,24 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 	return nil
 }
 
-// parseAndOpen adds the --knowledge flag, parses the arguments and opens the knowledge base.
-func parseAndOpen(fs *flag.FlagSet, cfg config.Config, args []string) (*knowledge.Live, error) {
+// parseAndOpen adds the --knowledge flag, parses the arguments and opens the knowledge base:
+// the folder's, or with DATABASE_URL the one every shard shares.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, cfg config.Config, args []string) (*knowledge.Live, error) {
 	dir := fs.String("knowledge", kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir),
 		"knowledge folder (default: KNOWLEDGE_DIR, else the copy in DATA_DIR/knowledge a moderator's change made, else the shipped knowledge base)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
-	return openKnowledge(*dir)
+	if cfg.DatabaseURL == "" {
+		return openKnowledge(*dir)
+	}
+	log := slog.New(slog.DiscardHandler)
+	stores, err := openStores(ctx, cfg, *dir, log)
+	if err != nil {
+		return nil, err
+	}
+	defer stores.Close() // the knowledge is in memory once loaded
+	return stores.live(ctx, *dir, log)
 }
 
 func console(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -111,7 +122,7 @@ func console(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 
 Asks questions interactively: type a question, get the same answer the bot gives in Discord.
 An empty line or Ctrl-D ends.`, stdout)
-	live, err := parseAndOpen(fs, cfg, args)
+	live, err := parseAndOpen(ctx, fs, cfg, args)
 	if err != nil {
 		return err
 	}

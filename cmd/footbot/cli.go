@@ -69,9 +69,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "validate":
 		err = validate(cfg, rest, stdout)
 	case "report":
-		err = report(cfg, rest, stdout)
+		err = report(ctx, cfg, rest, stdout)
 	case "teach":
-		err = teach(cfg, rest, stdout)
+		err = teach(ctx, cfg, rest, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -76,7 +76,12 @@ func testConfig(tb testing.TB, srv *discordtest.Server) config.Config {
 // slash commands are registered.
 func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *world {
 	t.Helper()
-	g := srv.Config().Guilds[0]
+	return startIn(t, srv, srv.Config().Guilds[0], tweak)
+}
+
+// startIn is start for the bot in guild g: one of several shards, each serving its guild.
+func startIn(t *testing.T, srv *discordtest.Server, g discordtest.Guild, tweak func(*config.Config)) *world {
+	t.Helper()
 	cfg := testConfig(t, srv)
 	cfg.GuildID = g.ID
 	cfg.LogLevel = -4 // debug: the token must stay out of every line, even these
@@ -105,7 +110,9 @@ func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *w
 	ctxWait, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWait()
 	registered := discordtest.RouteIs("PUT", "/applications/{app}/guilds/{guild}/commands")
-	if _, err := srv.WaitRequest(ctxWait, func(r discordtest.Request) bool { return registered(r) && r.Time.After(since) }); err != nil {
+	if _, err := srv.WaitRequest(ctxWait, func(r discordtest.Request) bool {
+		return registered(r) && r.Time.After(since) && strings.Contains(r.Path, "/guilds/"+g.ID+"/")
+	}); err != nil {
 		t.Fatalf("commands not registered: %v\n%s", err, w.logs.String())
 	}
 	return w

@@ -152,7 +152,12 @@ func TestTheBotAnswersAgainAfterReconnectOp7AndADroppedConnection(t *testing.T) 
 
 func health(t *testing.T, w *world) (int, string) {
 	t.Helper()
-	res, err := http.Get("http://" + w.main.HTTPAddr() + "/healthz")
+	return healthAt(t, w.main.HTTPAddr())
+}
+
+func healthAt(t *testing.T, addr string) (int, string) {
+	t.Helper()
+	res, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +319,7 @@ func TestFeedbackAndUnansweredQuestionsSurviveARestart(t *testing.T) {
 		t.Errorf("carol's /unanswered = %q", refused)
 	}
 	var out strings.Builder
-	if err := report(config.Default(), []string{"--data", data0}, &out); err != nil || !strings.Contains(out.String(), "shoe size") {
+	if err := report(context.Background(), config.Default(), []string{"--data", data0}, &out); err != nil || !strings.Contains(out.String(), "shoe size") {
 		t.Errorf("footbot report = %v:\n%s", err, out.String())
 	}
 }

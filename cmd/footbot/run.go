@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/footbot/footbot/bot"
 	"github.com/footbot/footbot/internal/config"
@@ -15,6 +16,7 @@ import (
 	"github.com/footbot/footbot/internal/kbedit"
 	"github.com/footbot/footbot/internal/logging"
 	"github.com/footbot/footbot/internal/metrics"
+	"github.com/footbot/footbot/internal/postgres"
 	"github.com/footbot/footbot/internal/watch"
 	"github.com/footbot/footbot/knowledge"
 )
@@ -27,12 +29,15 @@ type Main struct {
 
 	log     *slog.Logger
 	live    *knowledge.Live
+	stores  *stores
 	store   feedback.Store
 	editor  *kbedit.Editor
 	metrics *metrics.Metrics
 	bot     *bot.Bot
 
-	httpAddr atomic.Value // string: where /healthz and /metrics listen, once they do
+	httpAddr atomic.Value          // string: where /healthz and /metrics listen, once they do
+	down     atomic.Pointer[error] // why the database could not be opened, while it cannot
+	built    atomic.Bool           // the bot is built: healthy may ask it
 }
 
 // HTTPAddr returns the address /healthz and /metrics listen on, or "" before they do.
@@ -43,39 +48,63 @@ func (m *Main) HTTPAddr() string {
 
 // Run builds the parts and serves until ctx ends or Discord refuses the bot.
 func (m *Main) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // what Run started (the database follower, the watcher) ends with it
 	cfg := m.Config
-	m.log = logging.New(m.Stderr, cfg.LogFormat, cfg.LogLevel, cfg.Token)
+	m.log = logging.New(m.Stderr, cfg.LogFormat, cfg.LogLevel, cfg.Token, postgres.Password(cfg.DatabaseURL))
 	bot.RouteLibraryLogs(m.log)
 	if cfg.Token == "" {
 		return errors.New("no Discord token: create an application at https://discord.com/developers/applications, " +
 			"copy the token from its Bot page into DISCORD_TOKEN in .env (see README), and run footbot again")
 	}
+	m.metrics = metrics.New()
+	if cfg.HTTPAddr != "" { // first: /healthz says why the bot is not serving while it starts
+		addr, stop, err := metrics.Serve(cfg.HTTPAddr, m.metrics.Handler(m.healthy), m.log)
+		if err != nil {
+			return err
+		}
+		m.httpAddr.Store(addr)
+		defer stop()
+	}
 	// A moderator's first change from Discord copies the built-in knowledge into DATA_DIR; from
 	// then on that copy is the knowledge, here as in the terminal commands.
 	dir := kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir)
-	live, err := openKnowledge(dir)
+	stores, err := openWithRetry(ctx, cfg, dir, m.log, func(err error) { m.down.Store(&err) })
+	if err != nil {
+		return err
+	}
+	m.stores = stores
+	m.down.Store(nil)
+	live, err := stores.live(ctx, dir, m.log)
 	if err != nil {
 		return fmt.Errorf("load knowledge: %w", err)
 	}
 	m.live = live
-	m.editor = kbedit.New(live, dir, cfg.DataDir)
-	m.metrics = metrics.New()
+	m.editor = kbedit.New(live, stores.knowledge)
 	m.metrics.Knowledge(len(live.Base().Entries), live.Base().Version)
-	m.log.Info("knowledge loaded", "entries", len(live.Base().Entries), "version", live.Base().Version, "dir", knowledgeName(dir))
+	m.log.Info("knowledge loaded", "entries", len(live.Base().Entries), "version", live.Base().Version, "from", stores.knowledge.Label())
 
-	if m.store, err = feedback.Open(cfg.DataDir); err != nil {
-		return fmt.Errorf("feedback store (DATA_DIR): %w", err)
+	if m.store, err = stores.feedback(ctx, cfg.DataDir, m.log, m.metrics.FeedbackDropped); err != nil {
+		return err
 	}
-	watchFolder := func(dir string) {
-		if err := watch.Start(ctx, dir, watch.Debounce, func() { m.reload("file change") }); err != nil {
-			m.log.Warn("not watching the knowledge folder; use /reload after edits", "error", err)
+	switch {
+	case stores.pg != nil:
+		// Every shard follows the database: a change stored by any of them is put in service here.
+		go stores.pg.Follow(ctx, followPoll, m.log, func(version string) {
+			if version != m.live.Base().Version {
+				m.reload("another shard")
+			}
+		})
+	case cfg.WatchKnowledge:
+		watchFolder := func(dir string) {
+			if err := watch.Start(ctx, dir, watch.Debounce, func() { m.reload("file change") }); err != nil {
+				m.log.Warn("not watching the knowledge folder; use /reload after edits", "error", err)
+			}
 		}
-	}
-	if cfg.WatchKnowledge {
 		if dir != "" {
 			watchFolder(dir)
 		} else {
-			m.editor.OnCopy(watchFolder) // the copy a first change makes is watched from then on
+			stores.folder.OnCopy(watchFolder) // the copy a first change makes is watched from then on
 		}
 	}
 	m.bot, err = bot.New(bot.Options{
@@ -88,33 +117,47 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cfg.HTTPAddr != "" {
-		addr, stop, err := metrics.Serve(cfg.HTTPAddr, m.metrics.Handler(m.healthy), m.log)
-		if err != nil {
-			return err
-		}
-		m.httpAddr.Store(addr)
-		defer stop()
-	}
+	m.built.Store(true)
 	return m.bot.Run(ctx)
 }
 
-// healthy says whether the bot can answer: a knowledge base is loaded and the gateway session
-// is ready.
+// followPoll is how often a shard asks the database for its knowledge version when no
+// notification came: what makes up for one lost with a dropped connection.
+const followPoll = time.Second
+
+// healthy says whether the bot can answer: a knowledge base is loaded, the database (if any)
+// answers, and the gateway session is ready.
 func (m *Main) healthy() error {
-	switch {
-	case m.live == nil:
-		return errors.New("no knowledge base loaded")
-	case !m.bot.Ready():
+	if err := m.down.Load(); err != nil {
+		return fmt.Errorf("database unreachable (%s): %w", postgres.Redact(m.Config.DatabaseURL), *err)
+	}
+	if !m.built.Load() {
+		return errors.New("starting: the knowledge base is not loaded yet")
+	}
+	if m.stores.db != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), healthWait)
+		defer cancel()
+		if err := m.stores.db.Ping(ctx); err != nil {
+			return fmt.Errorf("database unreachable (%s): %w; answering from the knowledge in memory, feedback kept until it is back",
+				postgres.Redact(m.Config.DatabaseURL), err)
+		}
+	}
+	if !m.bot.Ready() {
 		return errors.New("the Discord gateway session is not ready")
 	}
 	return nil
 }
 
-// reload loads the knowledge folder again and swaps it in; a bad file leaves the old base
-// answering and every problem in the log. The shipped base reloads as itself.
+// healthWait bounds the database check of one /healthz request.
+const healthWait = time.Second
+
+// reload puts the latest knowledge in service: the folder's files as they are now, or the
+// version the database holds. A bad file leaves the old base answering and every problem in the
+// log.
 func (m *Main) reload(source string) (knowledge.Changes, error) {
-	changes, err := m.live.Reload(func() (*knowledge.Base, error) { return loadKnowledge(m.editor.Dir()) })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	changes, err := m.editor.Sync(ctx)
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -151,6 +194,9 @@ func (m *Main) Close() error {
 	if m.live != nil {
 		errs = append(errs, m.live.Close())
 	}
+	if m.stores != nil {
+		errs = append(errs, m.stores.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -174,21 +220,36 @@ Settings come from the environment and .env; see .env.example.`, stderr)
 	return m.Run(ctx)
 }
 
-func report(cfg config.Config, args []string, stdout io.Writer) error {
+func report(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := newFlags("report", `Usage: footbot report [--data DIR] [--top N]
 
 Prints the questions the bot most often could not answer and the entries most often marked
-not helpful: what to add or improve in the knowledge base. Works while the bot runs.`, stdout)
+not helpful: what to add or improve in the knowledge base. Works while the bot runs. With
+DATABASE_URL set, reads the database every shard writes to.`, stdout)
 	dir := fs.String("data", cfg.DataDir, "data folder of the bot (default: DATA_DIR, else ./data)")
 	top := fs.Int("top", 20, "how many questions and entries to list")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	store, err := feedback.Open(*dir)
-	if err != nil {
-		return err
+	var store feedback.Store
+	var err error
+	if cfg.DatabaseURL != "" {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if store, err = db.Feedback(ctx); err != nil {
+			return err
+		}
+	} else {
+		bolt, err := feedback.Open(*dir)
+		if err != nil {
+			return err
+		}
+		defer bolt.Close()
+		store = bolt
 	}
-	defer store.Close()
 	r, err := store.Report(*top)
 	if err != nil {
 		return err

@@ -44,6 +44,9 @@ type Config struct {
 	LogQuestions bool
 	// DATA_DIR: where declined questions and feedback are kept; default ./data.
 	DataDir string
+	// DATABASE_URL: a PostgreSQL database (postgres://user:password@host:5432/db) that keeps the
+	// feedback and the knowledge base for every shard instead of DATA_DIR; default none.
+	DatabaseURL string
 	// RATE_PER_MINUTE: questions one person may ask per minute; default 6.
 	RatePerMinute int
 	// RATE_BURST: questions one person may ask at once before the rate applies; default 3.
@@ -132,6 +135,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if v := get("DATA_DIR"); v != "" {
 		c.DataDir = v
 	}
+	c.DatabaseURL = get("DATABASE_URL")
 	intVar("RATE_PER_MINUTE", get("RATE_PER_MINUTE"), 1, &c.RatePerMinute, &errs)
 	intVar("RATE_BURST", get("RATE_BURST"), 1, &c.RateBurst, &errs)
 	intVar("SHARD_ID", get("SHARD_ID"), 0, &c.ShardID, &errs)

@@ -2,11 +2,8 @@ package feedback
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +40,7 @@ type Bolt struct {
 	path string
 	mu   sync.Mutex // one operation at a time from this process
 	salt []byte
+	kept int // questions, and unhelpful answers, kept: MaxDeclinedKept, fewer in tests
 }
 
 // lockWait is how long an operation waits for another process's operation on the same file.
@@ -53,7 +51,7 @@ func Open(dir string) (*Bolt, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder %s: %w", dir, err)
 	}
-	s := &Bolt{path: filepath.Join(dir, "feedback.db")}
+	s := &Bolt{path: filepath.Join(dir, "feedback.db"), kept: MaxDeclinedKept}
 	err := s.update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketDeclined, bucketVotes, bucketVoters, bucketVoterTimes, bucketUnhelpful} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -113,19 +111,12 @@ func (s *Bolt) with(readOnly bool, fn func(*bolt.Tx) error) error {
 	return err
 }
 
-func (s *Bolt) hash(parts ...string) string {
-	m := hmac.New(sha256.New, s.salt)
-	m.Write([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(m.Sum(nil)[:12])
-}
-
 // AddUnhelpful records that the answer with entryID to question was marked not helpful.
 func (s *Bolt) AddUnhelpful(question, entryID string, at time.Time) error {
-	q := normalize(question)
-	if q == "" || entryID == "" {
+	key := UnhelpfulKey(question, entryID)
+	if key == "" {
 		return nil
 	}
-	key := q + "\x00" + entryID
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUnhelpful)
 		u := Unhelpful{Question: question, EntryID: entryID}
@@ -133,7 +124,7 @@ func (s *Bolt) AddUnhelpful(question, entryID string, at time.Time) error {
 			if err := json.Unmarshal(raw, &u); err != nil {
 				return fmt.Errorf("decode unhelpful %q: %w", key, err)
 			}
-		} else if b.Stats().KeyN >= maxDeclinedKept {
+		} else if b.Stats().KeyN >= s.kept {
 			return nil // full: the most useful ones are already listed
 		}
 		u.Count++
@@ -145,11 +136,11 @@ func (s *Bolt) AddUnhelpful(question, entryID string, at time.Time) error {
 
 // AddDeclined records a declined question asked by userID.
 func (s *Bolt) AddDeclined(question, userID string, at time.Time) error {
-	key := normalize(question)
+	key := Normalize(question)
 	if key == "" {
 		return nil
 	}
-	asker := s.hash("asker", userID)
+	asker := Hash(s.salt, "asker", userID)
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDeclined)
 		var d Declined
@@ -159,7 +150,7 @@ func (s *Bolt) AddDeclined(question, userID string, at time.Time) error {
 			}
 		} else {
 			d = Declined{Question: question, First: at}
-			if b.Stats().KeyN >= maxDeclinedKept {
+			if b.Stats().KeyN >= s.kept {
 				if err := dropLeastAsked(b); err != nil {
 					return err
 				}
@@ -170,7 +161,7 @@ func (s *Bolt) AddDeclined(question, userID string, at time.Time) error {
 		if strings.HasPrefix(d.Resolution, "taught:") {
 			d.Resolution = "" // taught, yet declined again: the moderators should see it again
 		}
-		if !slices.Contains(d.Hashes, asker) && len(d.Hashes) < maxAskersKept {
+		if !slices.Contains(d.Hashes, asker) && len(d.Hashes) < MaxAskersKept {
 			d.Hashes = append(d.Hashes, asker)
 		}
 		d.Askers = len(d.Hashes)
@@ -203,7 +194,7 @@ func dropLeastAsked(b *bolt.Bucket) error {
 // entryID. A person's second vote on the same answer is ignored: counted reports whether this
 // one counted.
 func (s *Bolt) AddVote(answerID, entryID, userID string, helpful bool, at time.Time) (counted bool, err error) {
-	voter := []byte(s.hash("vote", answerID, userID))
+	voter := []byte(Hash(s.salt, "vote", answerID, userID))
 	err = s.update(func(tx *bolt.Tx) error {
 		voters := tx.Bucket(bucketVoters)
 		if voters.Get(voter) != nil {
@@ -239,13 +230,13 @@ func (s *Bolt) AddVote(answerID, entryID, userID string, helpful bool, at time.T
 	return counted, err
 }
 
-// forgetOldVoters drops remembered votes older than voterMemory, at most forgetBatch a vote so
+// forgetOldVoters drops remembered votes older than VoterMemory, at most forgetBatch a vote so
 // that no single vote pays for a large clean-up. It reads the time index from its oldest end
 // and stops at the first recent key, so a vote costs only what it forgets. Keys are collected
 // first and deleted after the walk: deleting under a bbolt cursor and then calling Next skips
 // the key after each deleted one (bbolt issue #146).
 func forgetOldVoters(voters, times *bolt.Bucket, now time.Time) error {
-	cutoff := voterTimeKey(now.Add(-voterMemory), nil)
+	cutoff := voterTimeKey(now.Add(-VoterMemory), nil)
 	var old [][]byte
 	c := times.Cursor()
 	for k, _ := c.First(); k != nil && len(old) < forgetBatch && bytes.Compare(k, cutoff) < 0; k, _ = c.Next() {
@@ -353,11 +344,11 @@ func resolve[T any](s *Bolt, bucket []byte, id string, set func(*T)) error {
 }
 
 // find scans a bucket for the record with the given id and decodes it into v. The buckets hold
-// at most maxDeclinedKept records, and moderators resolve them one click at a time.
+// at most MaxDeclinedKept records, and moderators resolve them one click at a time.
 func find(tx *bolt.Tx, bucket []byte, id string, v any) ([]byte, error) {
 	c := tx.Bucket(bucket).Cursor()
 	for k, raw := c.First(); k != nil; k, raw = c.Next() {
-		if declinedID(k) != id {
+		if DeclinedID(string(k)) != id {
 			continue
 		}
 		if err := json.Unmarshal(raw, v); err != nil {
@@ -382,7 +373,7 @@ func (s *Bolt) Report(n int) (Report, error) {
 				r.Resolved++
 				return nil
 			}
-			d.Hashes, d.ID = nil, declinedID(k)
+			d.Hashes, d.ID = nil, DeclinedID(string(k))
 			r.Declined = append(r.Declined, d)
 			return nil
 		}); err != nil {
@@ -394,7 +385,7 @@ func (s *Bolt) Report(n int) (Report, error) {
 				return fmt.Errorf("decode unhelpful %q: %w", k, err)
 			}
 			if u.Resolution == "" {
-				u.ID = declinedID(k)
+				u.ID = DeclinedID(string(k))
 				r.Unhelpful = append(r.Unhelpful, u)
 			}
 			return nil

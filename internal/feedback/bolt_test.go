@@ -9,6 +9,18 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// OpenKeeping opens a Bolt in dir that keeps only kept questions and unhelpful answers, for
+// the shared capacity tests (bolt_shared_test.go), which cannot reach the field: they are in
+// package feedback_test, since storetest imports feedback.
+func OpenKeeping(dir string, kept int) (*Bolt, error) {
+	s, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	s.kept = kept
+	return s, nil
+}
+
 func TestCountsSurviveARestart(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(dir)
@@ -107,7 +119,7 @@ func TestOldVotersAreForgottenWithoutSkippingAny(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	now := then.Add(voterMemory + time.Hour)
+	now := then.Add(VoterMemory + time.Hour)
 	if _, err := s.AddVote("new1", "how-often", "u1", true, now); err != nil {
 		t.Fatal(err)
 	}

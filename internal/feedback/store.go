@@ -8,6 +8,7 @@ package feedback
 
 import (
 	"cmp"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -44,12 +45,13 @@ type Store interface {
 	Close() error
 }
 
-// Bounds that keep the file small however long the bot runs.
+// Bounds that keep a store small however long the bot runs. Every store keeps them, so they
+// are exported: a store in another package must count and forget alike.
 const (
-	maxQuestionKey  = 200                 // characters of a question used to group repeats
-	maxAskersKept   = 500                 // distinct asker hashes kept per question; counting stops there
-	voterMemory     = 30 * 24 * time.Hour // how long a vote is remembered to ignore repeats
-	maxDeclinedKept = 5000                // questions kept; the least asked are dropped past this
+	MaxQuestionKey  = 200                 // characters of a question used to group repeats
+	MaxAskersKept   = 500                 // distinct asker hashes kept per question; counting stops there
+	VoterMemory     = 30 * 24 * time.Hour // how long a vote is remembered to ignore repeats
+	MaxDeclinedKept = 5000                // questions kept (and unhelpful answers); the least asked are dropped past this
 )
 
 // Declined is a question the bot did not answer, grouped with its repeats.
@@ -59,7 +61,7 @@ type Declined struct {
 	ID       string    `json:"-"`
 	Question string    `json:"question"` // as first asked
 	Count    int       `json:"count"`
-	Askers   int       `json:"askers"` // distinct people, up to maxAskersKept
+	Askers   int       `json:"askers"` // distinct people, up to MaxAskersKept
 	First    time.Time `json:"first"`
 	Last     time.Time `json:"last"`
 	Hashes   []string  `json:"hashes,omitempty"`
@@ -86,10 +88,32 @@ const Confirmed = "confirmed"
 // OutOfScope is the resolution of a declined question that the bot is right to decline.
 const OutOfScope = "out-of-scope"
 
-// declinedID is the id of a declined question's store key.
-func declinedID(key []byte) string {
-	sum := sha256.Sum256(key)
+// DeclinedID is the id of a store key: Normalize(question) for a declined question,
+// UnhelpfulKey for an unhelpful answer. Every store derives ids this way, so a custom_id made by
+// one shard names the same record in any store.
+func DeclinedID(key string) string {
+	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:8])
+}
+
+// UnhelpfulKey is the key an unhelpful answer is grouped by: its normalized question and the
+// entry that answered it, or "" if either is empty (nothing to record).
+func UnhelpfulKey(question, entryID string) string {
+	q := Normalize(question)
+	if q == "" || entryID == "" {
+		return ""
+	}
+	return q + "\x00" + entryID
+}
+
+// Hash is how askers and voters are kept: an HMAC of parts under the store's salt, so the same
+// person counts once, yet no user id can be read back, nor guessed without the salt. Stores
+// shared by several shards keep one salt for all of them, or each would count the same person
+// anew.
+func Hash(salt []byte, parts ...string) string {
+	m := hmac.New(sha256.New, salt)
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(m.Sum(nil)[:12])
 }
 
 // Votes counts the feedback on one entry.
@@ -100,12 +124,14 @@ type Votes struct {
 	Last       time.Time `json:"last"`
 }
 
-// normalize groups repeats of a question: case, spacing and trailing punctuation do not matter.
-func normalize(q string) string {
+// Normalize is the key that groups repeats of a question: case, spacing and trailing
+// punctuation do not matter, nor anything past MaxQuestionKey characters. "" means there is no
+// question to record.
+func Normalize(q string) string {
 	q = strings.Join(strings.Fields(strings.ToLower(q)), " ")
 	q = strings.TrimRight(q, "?!. ")
-	if utf8.RuneCountInString(q) > maxQuestionKey {
-		q = string([]rune(q)[:maxQuestionKey])
+	if utf8.RuneCountInString(q) > MaxQuestionKey {
+		q = string([]rune(q)[:MaxQuestionKey])
 	}
 	return q
 }

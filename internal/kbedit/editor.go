@@ -1,44 +1,30 @@
 // Package kbedit applies the changes moderators make to the knowledge base from Discord or the
-// terminal. Every change goes through one path: written to the knowledge files (validated
-// before anything is written), put in service by the same atomic swap as a reload, and recorded
-// in a change log.
+// terminal. Every change goes through one path: validated before anything is stored, stored with
+// its line in the change log in one step (a Folder, or PostgreSQL for several machines), and put
+// in service by the same atomic swap as a reload.
 package kbedit
 
 import (
-	"bytes"
+	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/footbot/footbot/knowledge"
 )
 
-// Editor changes the knowledge base in service and its files.
+// Editor changes the knowledge base in service and in its store.
 type Editor struct {
-	live    *knowledge.Live
-	dataDir string
+	live  *knowledge.Live
+	store Store
 
-	// mu serialises changes. dir is read without it (Dir): a reload that runs while a change
-	// holds mu must still find the folder, or the two would wait for each other.
-	mu      sync.Mutex
-	dir     atomic.Pointer[string] // the knowledge folder in use; "" while the built-in knowledge answers
-	pending map[string]imported    // imports shown to a moderator, waiting for Confirm, by token
-	onCopy  func(dir string)
-}
-
-// OnCopy sets fn to run (once) when a change copies the built-in knowledge into DATA_DIR, with
-// the folder it made; footbot starts watching it then.
-func (e *Editor) OnCopy(fn func(dir string)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.onCopy = fn
+	mu      sync.Mutex          // serialises changes
+	pending map[string]imported // imports shown to a moderator, waiting for Confirm, by token
 }
 
 // imported is an uploaded knowledge file waiting for a moderator's Confirm.
@@ -51,57 +37,29 @@ type imported struct {
 // importWait is how long an import waits for its Confirm.
 const importWait = 15 * time.Minute
 
-// ShippedCopy is where the first change to the built-in knowledge copies it, under DATA_DIR.
-const ShippedCopy = "knowledge"
+// storeWait bounds one change's work with the store: a database that does not answer makes the
+// change fail with a clear error instead of holding the moderator's click.
+const storeWait = 10 * time.Second
 
-// changeLog is the change log's file name under DATA_DIR: one JSON object a line.
-const changeLog = "changes.jsonl"
-
-// historyDir holds, under DATA_DIR, a copy of the knowledge files of every version a change
-// started from or made, in a folder named after the version: what rollback restores.
-const historyDir = "history"
-
-// New returns an editor of the knowledge base live serves, loaded from dir ("" for the
-// built-in knowledge). dataDir is DATA_DIR.
-func New(live *knowledge.Live, dir, dataDir string) *Editor {
-	e := &Editor{live: live, dataDir: dataDir}
-	e.dir.Store(&dir)
-	return e
+// New returns an editor of the knowledge base live serves, kept in store.
+func New(live *knowledge.Live, store Store) *Editor {
+	return &Editor{live: live, store: store}
 }
 
-// Dir is the knowledge folder in use; "" while the built-in knowledge answers.
-func (e *Editor) Dir() string { return *e.dir.Load() }
+// Store is where the editor keeps the knowledge.
+func (e *Editor) Store() Store { return e.store }
 
-// EffectiveDir is the knowledge folder footbot should load at start: dir when set, else the copy
-// an earlier change made of the built-in knowledge, if there is one, else "" (built in).
-func EffectiveDir(dir, dataDir string) string {
-	if dir != "" {
-		return dir
-	}
-	copied := filepath.Join(dataDir, ShippedCopy)
-	if files, _ := filepath.Glob(filepath.Join(copied, "*.yaml")); len(files) > 0 {
-		return copied
-	}
-	return ""
-}
-
-// Files returns the knowledge files in service, by name: the folder's, or the built-in ones.
+// Files returns the knowledge files by name, as the store holds them now.
 func (e *Editor) Files() (map[string][]byte, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.filesLocked()
-}
-
-func (e *Editor) filesLocked() (map[string][]byte, error) {
-	if e.Dir() == "" {
-		return knowledge.ShippedFiles()
-	}
-	return knowledge.ReadFiles(e.Dir())
+	ctx, cancel := context.WithTimeout(context.Background(), storeWait)
+	defer cancel()
+	v, err := e.store.Latest(ctx)
+	return v.Files, err
 }
 
 // Result is what a change did.
 type Result struct {
-	File    string            // the file written
+	File    string            // the file written, as the store names it
 	Line    int               // the line added, for a teach
 	Changes knowledge.Changes // what the swap changed
 	// Copied is the folder the built-in knowledge was copied into by this change, if it was:
@@ -109,187 +67,105 @@ type Result struct {
 	Copied string
 }
 
-// Change is one line of the change log.
-type Change struct {
-	Time     time.Time `json:"time"`
-	User     string    `json:"user"` // a Discord user id, or "terminal"
-	Action   string    `json:"action"`
-	Entry    string    `json:"entry,omitempty"`
-	Question string    `json:"question,omitempty"`
-	File     string    `json:"file,omitempty"`
-	Line     int       `json:"line,omitempty"`
-	From     string    `json:"from"`    // the knowledge version before the change
-	Version  string    `json:"version"` // the knowledge version after the change
+// edit is what one kind of change does to the latest files: the files it makes, the file it
+// wrote and the line it added, if any.
+type edit func(latest Version, label string) (files map[string][]byte, file string, line int, err error)
+
+// apply is the one path of every change: the store's latest files are edited, the result is
+// validated, stored with c in one step, and put in service by the same swap as a reload. Nothing
+// is stored if the result does not load, and nothing is put in service if it is not stored.
+func (e *Editor) apply(c Change, do edit) (Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), storeWait)
+	defer cancel()
+	latest, err := e.store.Latest(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("could not read the knowledge (%s), so nothing was changed: %w", e.store.Label(), err)
+	}
+	label := e.store.Label()
+	files, file, line, err := do(latest, label)
+	if err != nil {
+		return Result{}, err
+	}
+	base, err := knowledge.LoadFiles(files, label)
+	if err != nil {
+		return Result{}, err
+	}
+	to := Version{ID: base.Version, Files: files}
+	c.From, c.Version, c.Line = latest.ID, to.ID, line
+	if file != "" {
+		c.File = filepath.Join(label, file)
+	}
+	if err := e.store.Commit(ctx, latest, to, c); err != nil {
+		return Result{}, fmt.Errorf("could not store the change (%s); the knowledge in service did not change: %w", e.store.Label(), err)
+	}
+	r := Result{File: c.File, Line: line}
+	if after := e.store.Label(); after != label { // the built-in knowledge was copied
+		r.Copied = after
+		if file != "" {
+			r.File = filepath.Join(after, file)
+		}
+		if base, err = knowledge.LoadFiles(files, after); err != nil {
+			return r, err
+		}
+	}
+	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return base, nil }); err != nil {
+		return r, fmt.Errorf("put the changed knowledge in service: %w", err)
+	}
+	return r, nil
+}
+
+// Sync puts the store's latest version in service unless it is already: a reload of the folder,
+// or a change another shard stored. It returns what the swap changed; a version that does not
+// load leaves the one in service answering and returns the loader's *knowledge.ValidationError.
+func (e *Editor) Sync(ctx context.Context) (knowledge.Changes, error) {
+	latest, err := e.store.Latest(ctx)
+	if err != nil {
+		return knowledge.Changes{}, fmt.Errorf("read the knowledge: %w", err)
+	}
+	return e.live.Reload(func() (*knowledge.Base, error) { return knowledge.LoadFiles(latest.Files, e.store.Label()) })
 }
 
 // Teach adds question as a phrasing of entry id and puts the result in service.
 func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var r Result
-	from, err := e.begin(&r)
-	if err != nil {
-		return r, err
-	}
-	t, err := knowledge.Teach(e.Dir(), id, question)
-	if err != nil {
-		return r, err
-	}
-	// Teach loaded and validated the folder with the new line; that base goes into service.
-	r.File, r.Line = t.File, t.Line
-	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return t.Base, nil }); err != nil {
-		return r, fmt.Errorf("put the taught knowledge in service: %w", err)
-	}
-	err = e.finish(Change{Time: at, User: user, Action: "teach", Entry: id, Question: knowledge.CleanQuestion(question),
-		File: t.File, Line: t.Line, From: from, Version: t.Base.Version})
-	return r, err
+	c := Change{Time: at, User: user, Action: "teach", Entry: id, Question: knowledge.CleanQuestion(question)}
+	return e.apply(c, func(latest Version, label string) (map[string][]byte, string, int, error) {
+		t, err := knowledge.TeachFiles(latest.Files, label, id, question)
+		return t.Files, filepath.Base(t.File), t.Line, err
+	})
 }
-
-// begin prepares a change: the built-in knowledge is copied into DATA_DIR the first time, and
-// the version in service is kept in the history. It returns that version.
-func (e *Editor) begin(r *Result) (string, error) {
-	if e.Dir() == "" {
-		target := filepath.Join(e.dataDir, ShippedCopy)
-		if err := knowledge.WriteShipped(target); err != nil {
-			return "", fmt.Errorf("copy the built-in knowledge to edit it: %w", err)
-		}
-		e.dir.Store(&target)
-		r.Copied = target
-		if e.onCopy != nil {
-			go e.onCopy(target) // not under e.mu: it may take a while
-		}
-	}
-	from := e.live.Base().Version
-	return from, e.keep(from)
-}
-
-// finish keeps the new version in the history and records the change.
-func (e *Editor) finish(c Change) error {
-	return errors.Join(e.keep(c.Version), e.record(c))
-}
-
-// keep copies the knowledge files as they are now into the history folder of version, unless
-// it is there already.
-func (e *Editor) keep(version string) error {
-	dst := filepath.Join(e.dataDir, historyDir, version)
-	if _, err := os.Stat(dst); err == nil {
-		return nil
-	}
-	files, err := filepath.Glob(filepath.Join(e.Dir(), "*.yaml"))
-	if err != nil {
-		return err
-	}
-	tmp := dst + ".partial"
-	if err := os.MkdirAll(tmp, 0o750); err != nil {
-		return fmt.Errorf("keep version %s: %w", version, err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("keep version %s: %w", version, err)
-		}
-		if err := os.WriteFile(filepath.Join(tmp, filepath.Base(f)), data, 0o640); err != nil {
-			return fmt.Errorf("keep version %s: %w", version, err)
-		}
-	}
-	return os.Rename(tmp, dst) // a version folder is whole or missing
-}
-
-// versionPattern is what a knowledge version looks like (see knowledge.Base.Version); anything
-// else is refused before it becomes part of a path.
-var versionPattern = regexp.MustCompile(`^[0-9a-f]{12}$`)
-
-// ErrUnknownVersion is returned by Rollback for a version the history does not hold.
-var ErrUnknownVersion = errors.New("no such version in the history")
 
 // Rollback puts the knowledge files of an earlier version back, through the same path as every
-// change: validated, written, swapped in, recorded.
+// change: validated, stored, swapped in, recorded.
 func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	src := filepath.Join(e.dataDir, historyDir, version)
-	if !versionPattern.MatchString(version) {
-		return Result{}, fmt.Errorf("%w: %q", ErrUnknownVersion, version)
+	ctx, cancel := context.WithTimeout(context.Background(), storeWait)
+	defer cancel()
+	old, err := e.store.Get(ctx, version)
+	if err != nil {
+		return Result{}, err
 	}
-	if _, err := os.Stat(src); err != nil {
-		return Result{}, fmt.Errorf("%w: %s", ErrUnknownVersion, version)
-	}
-	if _, err := knowledge.LoadDir(src); err != nil {
+	if _, err := knowledge.LoadFiles(old.Files, e.store.Label()); err != nil {
 		return Result{}, fmt.Errorf("version %s no longer loads: %w", version, err)
 	}
-	var r Result
-	from, err := e.begin(&r)
-	if err != nil {
-		return r, err
-	}
-	want, _ := filepath.Glob(filepath.Join(src, "*.yaml"))
-	keep := map[string]bool{}
-	for _, f := range want {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return r, err
-		}
-		keep[filepath.Base(f)] = true
-		if err := knowledge.WriteFileAtomic(filepath.Join(e.Dir(), filepath.Base(f)), data); err != nil {
-			return r, fmt.Errorf("roll back: %w", err)
-		}
-	}
-	have, _ := filepath.Glob(filepath.Join(e.Dir(), "*.yaml"))
-	for _, f := range have {
-		if !keep[filepath.Base(f)] {
-			if err := os.Remove(f); err != nil {
-				return r, fmt.Errorf("roll back: %w", err)
-			}
-		}
-	}
-	base, err := knowledge.LoadDir(e.Dir())
-	if err != nil {
-		return r, fmt.Errorf("roll back: the restored files do not load: %w", err)
-	}
-	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return base, nil }); err != nil {
-		return r, fmt.Errorf("put the restored knowledge in service: %w", err)
-	}
-	return r, e.finish(Change{Time: at, User: user, Action: "rollback", From: from, Version: base.Version})
+	return e.apply(Change{Time: at, User: user, Action: "rollback"}, func(Version, string) (map[string][]byte, string, int, error) {
+		return old.Files, "", 0, nil
+	})
 }
 
-// record appends a change to the change log.
-func (e *Editor) record(c Change) error {
-	line, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(e.dataDir, 0o750); err != nil {
-		return fmt.Errorf("change log: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(e.dataDir, changeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o640)
-	if err != nil {
-		return fmt.Errorf("change log: %w", err)
-	}
-	_, werr := f.Write(append(line, '\n'))
-	return errors.Join(werr, f.Close())
+// Replace stores files as the new knowledge, through the same path as every change: the folder a
+// moderator edited, published to a shared store by a reload.
+func (e *Editor) Replace(user, action string, files map[string][]byte, at time.Time) (Result, error) {
+	return e.apply(Change{Time: at, User: user, Action: action}, func(Version, string) (map[string][]byte, string, int, error) {
+		return files, "", 0, nil
+	})
 }
 
 // History returns the last n changes, newest first.
 func (e *Editor) History(n int) ([]Change, error) {
-	data, err := os.ReadFile(filepath.Join(e.dataDir, changeLog))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("change log: %w", err)
-	}
-	var all []Change
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		var c Change
-		if len(line) > 0 && json.Unmarshal(line, &c) == nil { // a torn last line is skipped
-			all = append(all, c)
-		}
-	}
-	out := make([]Change, 0, min(n, len(all)))
-	for i := len(all) - 1; i >= 0 && len(out) < n; i-- {
-		out = append(out, all[i])
-	}
-	return out, nil
+	ctx, cancel := context.WithTimeout(context.Background(), storeWait)
+	defer cancel()
+	return e.store.History(ctx, n)
 }
 
 // namePattern is what an imported file may be called: a knowledge file's plain name.
@@ -330,45 +206,29 @@ func (e *Editor) PrepareImport(name string, data []byte, now time.Time) (string,
 	return token, base.Diff(e.live.Base()), nil
 }
 
-// withFile loads the knowledge in use with file name replaced by data.
+// withFile loads the latest knowledge with file name replaced by data.
 func (e *Editor) withFile(name string, data []byte) (*knowledge.Base, error) {
-	files, err := e.filesLocked()
+	files, err := e.Files()
 	if err != nil {
 		return nil, err
 	}
 	files[name] = data
-	dir := e.Dir()
-	if dir == "" {
-		dir = knowledge.ShippedDir
-	}
-	return knowledge.LoadFiles(files, dir)
+	return knowledge.LoadFiles(files, e.store.Label())
 }
 
-// Import writes a prepared import and puts it in service, through the same path as every
+// Import stores a prepared import and puts it in service, through the same path as every
 // change. It checks the file again: the knowledge may have changed since it was prepared.
 func (e *Editor) Import(user, token string, at time.Time) (Result, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	p, ok := e.pending[token]
 	delete(e.pending, token)
+	e.mu.Unlock()
 	if !ok || at.After(p.expires) {
 		return Result{}, ErrImportExpired
 	}
-	var r Result
-	from, err := e.begin(&r)
-	if err != nil {
-		return r, err
-	}
-	base, err := e.withFile(p.name, p.data)
-	if err != nil {
-		return r, err
-	}
-	r.File = filepath.Join(e.Dir(), p.name)
-	if err := knowledge.WriteFileAtomic(r.File, p.data); err != nil {
-		return r, fmt.Errorf("import: %w", err)
-	}
-	if r.Changes, err = e.live.Reload(func() (*knowledge.Base, error) { return base, nil }); err != nil {
-		return r, fmt.Errorf("put the imported knowledge in service: %w", err)
-	}
-	return r, e.finish(Change{Time: at, User: user, Action: "import", File: r.File, From: from, Version: base.Version})
+	return e.apply(Change{Time: at, User: user, Action: "import"}, func(latest Version, _ string) (map[string][]byte, string, int, error) {
+		files := maps.Clone(latest.Files)
+		files[p.name] = p.data
+		return files, p.name, 0, nil
+	})
 }

@@ -25,7 +25,7 @@ func newEditor(t *testing.T) (*Editor, string) {
 	live := knowledge.NewLive(ix)
 	t.Cleanup(func() { live.Close() })
 	data := t.TempDir()
-	return New(live, "", data), data
+	return New(live, NewFolder("", data)), data
 }
 
 func TestTheFirstChangeCopiesTheBuiltInKnowledge(t *testing.T) {
@@ -36,8 +36,8 @@ func TestTheFirstChangeCopiesTheBuiltInKnowledge(t *testing.T) {
 		t.Fatal(err)
 	}
 	copied := filepath.Join(data, ShippedCopy)
-	if r.Copied != copied || e.Dir() != copied || !strings.HasPrefix(r.File, copied) {
-		t.Errorf("copied %q, dir %q, file %q; want everything in %s", r.Copied, e.Dir(), r.File, copied)
+	if r.Copied != copied || e.Store().(*Folder).Dir() != copied || !strings.HasPrefix(r.File, copied) {
+		t.Errorf("copied %q, dir %q, file %q; want everything in %s", r.Copied, e.Store().(*Folder).Dir(), r.File, copied)
 	}
 	if EffectiveDir("", data) != copied {
 		t.Error("after a change, footbot would not start from the copy")
@@ -94,7 +94,7 @@ func BenchmarkTeach(b *testing.B) {
 	}
 	live := knowledge.NewLive(ix)
 	defer live.Close()
-	e := New(live, "", b.TempDir())
+	e := New(live, NewFolder("", b.TempDir()))
 	if _, err := e.Teach("1", "how-often", "warm-up question", time.Now()); err != nil { // the first teach copies the files
 		b.Fatal(err)
 	}

@@ -21,16 +21,17 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	questions    *prometheus.CounterVec
-	latency      prometheus.Histogram
-	interactions *prometheus.CounterVec
-	reloads      *prometheus.CounterVec
-	entries      prometheus.Gauge
-	version      *prometheus.GaugeVec
-	reconnects   prometheus.Counter
-	rateLimited  prometheus.Counter
-	limited      prometheus.Counter
-	feedback     *prometheus.CounterVec
+	questions       *prometheus.CounterVec
+	latency         prometheus.Histogram
+	interactions    *prometheus.CounterVec
+	reloads         *prometheus.CounterVec
+	entries         prometheus.Gauge
+	version         *prometheus.GaugeVec
+	reconnects      prometheus.Counter
+	rateLimited     prometheus.Counter
+	limited         prometheus.Counter
+	feedback        *prometheus.CounterVec
+	feedbackDropped prometheus.Counter
 }
 
 // New creates the metrics on a registry of their own, with Go and process metrics.
@@ -66,12 +67,15 @@ func New() *Metrics {
 		limited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "footbot_flood_limited_total", Help: "Questions not answered because their asker went over the per-user rate.",
 		}),
+		feedbackDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "footbot_feedback_dropped_total", Help: "Feedback writes dropped because the queue kept while the database is away was full.",
+		}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "footbot_feedback_total", Help: "Feedback on answers, by vote (helpful, not_helpful, dismissed).",
 		}, []string{"vote"}),
 	}
 	r.MustRegister(m.questions, m.latency, m.interactions, m.reloads, m.entries, m.version, m.reconnects,
-		m.rateLimited, m.limited, m.feedback,
+		m.rateLimited, m.limited, m.feedback, m.feedbackDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -133,6 +137,13 @@ func (m *Metrics) RateLimited() {
 func (m *Metrics) FloodLimited() {
 	if m != nil {
 		m.limited.Inc()
+	}
+}
+
+// FeedbackDropped records a feedback write lost because the queue was full.
+func (m *Metrics) FeedbackDropped() {
+	if m != nil {
+		m.feedbackDropped.Inc()
 	}
 }
 

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/footbot/footbot/internal/config"
+	"github.com/footbot/footbot/internal/discordtest"
+	"github.com/footbot/footbot/internal/pgtest"
+)
+
+// Shards on several machines: each bot process below has a DATA_DIR of its own, and all share
+// one PostgreSQL started by the test.
+
+// shardedServer is a loopback Discord with one guild per shard of two: guild ids are chosen so
+// that Discord's rule (guild_id >> 22) % shard_count sends each to its own shard.
+func shardedServer(t *testing.T) *discordtest.Server {
+	t.Helper()
+	a, b := testGuild(), testGuild()
+	a.ID, a.Name = fmt.Sprint(uint64(1000)<<22), "Shard zero"
+	b.ID, b.Name = fmt.Sprint(uint64(1001)<<22), "Shard one"
+	return discordtest.New(t, discordtest.Options{Token: testToken, Guilds: []discordtest.Guild{a, b}})
+}
+
+// shard starts shard id of two on srv, with its own DATA_DIR, against the database at url.
+func shard(t *testing.T, srv *discordtest.Server, id int, url string, tweak func(*config.Config)) *world {
+	t.Helper()
+	return startIn(t, srv, srv.Config().Guilds[id], func(c *config.Config) {
+		c.ShardID, c.ShardCount, c.DatabaseURL = id, 2, url
+		if tweak != nil {
+			tweak(c)
+		}
+	})
+}
+
+func mention(w *world, q string) string { return discordtest.Mention(w.botID()) + " " + q }
+
+func TestShardsOnTwoMachinesShareFeedbackAndKnowledge(t *testing.T) {
+	db := pgtest.Start(t)
+	url := db.NewDatabase(t)
+	srv := shardedServer(t)
+	zero := shard(t, srv, 0, url, nil)
+	one := shard(t, srv, 1, url, nil)
+	if zero.main.live.Base().Version != one.main.live.Base().Version {
+		t.Fatal("the shards started with different knowledge")
+	}
+
+	// Declined on shard zero, listed by /unanswered on shard one.
+	const missed = "what is the zorbian foot wiggle"
+	if r := zero.replyTo(zero.say("carol", zero.channel("general"), mention(zero, missed))); r.Embeds[0].Title != "I don't know that one" {
+		t.Fatalf("%q got %q, want a decline", missed, r.Embeds[0].Title)
+	}
+	eventually(t, func() error {
+		if list := data(t, one.command("bob", "unanswered")).text(); !strings.Contains(list, missed) {
+			return fmt.Errorf("/unanswered on the other shard does not list %q:\n%s", missed, list)
+		}
+		return nil
+	})
+
+	// Taught on shard one, answered on shard zero within two seconds.
+	sub := discordtest.CommandOption{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{
+		{Name: "question", Value: missed}, {Name: "entry", Value: "how-often"}}}
+	taught := data(t, one.command("bob", "kb", sub)).Content
+	at := time.Now()
+	if !strings.Contains(taught, "Taught") || !strings.Contains(taught, "postgres/") {
+		t.Fatalf("/kb teach said %q", taught)
+	}
+	want := one.main.live.Base().Version
+	for zero.main.live.Base().Version != want {
+		if time.Since(at) > 2*time.Second {
+			t.Fatalf("the teach did not reach the other shard within 2 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("a teach on one shard was in service on the other %s after the moderator's reply", time.Since(at))
+	if r := zero.replyTo(zero.say("ada", zero.channel("general"), mention(zero, missed))); r.Embeds[0].Title != "How often to massage your feet" {
+		t.Errorf("after the teach on the other shard, %q gets %q", missed, r.Embeds[0].Title)
+	}
+
+	// Both shards' change log is the database's; a shard that starts later loads the latest.
+	history := data(t, zero.command("bob", "kb", discordtest.CommandOption{Name: "history", Type: discordgo.ApplicationCommandOptionSubCommand})).Content
+	if !strings.Contains(history, "teach how-often") || !strings.Contains(history, one.member("bob")) {
+		t.Errorf("/kb history on the other shard:\n%s", history)
+	}
+	if err := zero.stop(); err != nil {
+		t.Fatal(err)
+	}
+	zero.main.Close()
+	again := shard(t, srv, 0, url, nil)
+	if again.main.live.Base().Version != want {
+		t.Errorf("a shard started after the teach loads %s, want %s", again.main.live.Base().Version, want)
+	}
+
+	// footbot report and footbot teach work against the database too.
+	var out strings.Builder
+	cfg := config.Default()
+	cfg.DatabaseURL = url
+	if err := report(context.Background(), cfg, nil, &out); err != nil || !strings.Contains(out.String(), missed) {
+		t.Errorf("footbot report against the database = %v:\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := teach(context.Background(), cfg, []string{"how-long", "minutes per foot for a zorbian"}, &out); err != nil || !strings.Contains(out.String(), "postgres/") {
+		t.Errorf("footbot teach against the database = %v: %s", err, out.String())
+	}
+	eventually(t, func() error {
+		if one.main.live.Base().Version == want {
+			return errNotYet
+		}
+		return nil
+	})
+
+	for _, w := range []*world{one, again} {
+		if strings.Contains(w.logs.String(), db.Password()) {
+			t.Error("the database password appears in the logs")
+		}
+	}
+}
+
+func TestTheDatabaseGoingAwayLosesNoReplyAndNoFeedback(t *testing.T) {
+	db := pgtest.Start(t)
+	url := db.NewDatabase(t)
+	srv := newServer(t)
+	w := start(t, srv, func(c *config.Config) { c.DatabaseURL, c.HTTPAddr = url, "127.0.0.1:0" })
+	general := w.channel("general")
+	if code, body := health(t, w); code != http.StatusOK {
+		t.Fatalf("/healthz = %d %s", code, body)
+	}
+
+	db.Stop(t)
+	eventually(t, func() error {
+		if code, body := health(t, w); code != http.StatusServiceUnavailable || !strings.Contains(body, "database unreachable") || !strings.Contains(body, "127.0.0.1") {
+			return fmt.Errorf("/healthz with the database stopped = %d %q", code, body)
+		}
+		return nil
+	})
+	// Answers keep coming from the knowledge in memory; feedback waits for the database.
+	const missed = "what shoe size is best for hiking"
+	if r := w.replyTo(w.say("carol", general, mention(w, missed))); r.Embeds[0].Title != "I don't know that one" {
+		t.Errorf("with the database stopped, %q got %q", missed, r.Embeds[0].Title)
+	}
+	answered := w.replyTo(w.say("carol", general, mention(w, "how often should i massage my feet")))
+	if answered.Embeds[0].Title != "How often to massage your feet" {
+		t.Errorf("with the database stopped, the answer is %q", answered.Embeds[0].Title)
+	}
+	in, err := srv.SendComponent(discordtest.ComponentUse{MessageID: answered.ID, CustomID: voteButton(t, answered, "/down"), UserID: w.member("carol")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := data(t, w.callback(in.ID)); !strings.Contains(d.Content, "Thanks") {
+		t.Errorf("a vote with the database stopped got %q", d.Content)
+	}
+	// A moderator's change is refused whole, with the reason.
+	sub := discordtest.CommandOption{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{
+		{Name: "question", Value: missed}, {Name: "entry", Value: "how-often"}}}
+	before := w.main.live.Base().Version
+	if refused := data(t, w.command("bob", "kb", sub)).Content; !strings.Contains(refused, "nothing was changed") || strings.Contains(refused, db.Password()) {
+		t.Errorf("/kb teach with the database stopped said %q", refused)
+	}
+	if w.main.live.Base().Version != before {
+		t.Error("a refused teach changed the knowledge in service")
+	}
+
+	db.Restart(t)
+	eventually(t, func() error {
+		if code, body := health(t, w); code != http.StatusOK {
+			return fmt.Errorf("/healthz after the database came back = %d %q", code, body)
+		}
+		return nil
+	})
+	eventually(t, func() error {
+		list := data(t, w.command("bob", "unanswered")).text()
+		if !strings.Contains(list, missed) || !strings.Contains(list, "How often to massage your feet") {
+			return fmt.Errorf("after the database came back, /unanswered lists:\n%s", list)
+		}
+		return nil
+	})
+	if strings.Contains(w.logs.String(), db.Password()) {
+		t.Error("the database password appears in the logs")
+	}
+}
+
+func TestADatabaseUnreachableAtStartIsRetriedAndNamedButNotItsPassword(t *testing.T) {
+	db := pgtest.Start(t)
+	url := db.NewDatabase(t)
+	db.Stop(t)
+	srv := newServer(t)
+	logs := &syncBuffer{}
+	cfg := testConfig(t, srv)
+	cfg.GuildID, cfg.DatabaseURL, cfg.HTTPAddr = srv.Config().Guilds[0].ID, url, "127.0.0.1:0"
+	m := &Main{Config: cfg, Stderr: logs}
+	defer m.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	eventually(t, func() error {
+		if m.HTTPAddr() == "" || !strings.Contains(logs.String(), "database unreachable") {
+			return errNotYet
+		}
+		return nil
+	})
+	code, body := healthAt(t, m.HTTPAddr())
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "127.0.0.1") {
+		t.Errorf("/healthz while the database is unreachable = %d %q", code, body)
+	}
+	db.Restart(t)
+	if _, err := srv.WaitIdentify(timeout(t), 1); err != nil {
+		t.Fatalf("the bot did not connect once the database was back: %v\n%s", err, logs.String())
+	}
+	for _, text := range []string{logs.String(), body} {
+		if strings.Contains(text, db.Password()) {
+			t.Errorf("the database password leaked:\n%s", text)
+		}
+	}
+}
+
+func voteButton(t *testing.T, m *discordgo.Message, suffix string) string {
+	t.Helper()
+	for _, c := range m.Components {
+		for _, b := range c.(*discordgo.ActionsRow).Components {
+			if btn, ok := b.(*discordgo.Button); ok && strings.HasSuffix(btn.CustomID, suffix) {
+				return btn.CustomID
+			}
+		}
+	}
+	t.Fatalf("the answer has no %s button", suffix)
+	return ""
+}
