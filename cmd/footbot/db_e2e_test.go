@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -232,4 +235,99 @@ func voteButton(t *testing.T, m *discordgo.Message, suffix string) string {
 	}
 	t.Fatalf("the answer has no %s button", suffix)
 	return ""
+}
+
+// TestMain lets the test binary be footbot itself: with FOOTBOT_TEST_MAIN=1 it runs main, so a
+// test can start real separate footbot processes without building the program first.
+func TestMain(m *testing.M) {
+	if os.Getenv("FOOTBOT_TEST_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// process is footbot started as a separate process by a test.
+type process struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+}
+
+// startProcess runs "footbot run" as its own process with env on top of a clean environment.
+func startProcess(t *testing.T, env ...string) *process {
+	t.Helper()
+	p := &process{stderr: &syncBuffer{}}
+	p.cmd = exec.Command(os.Args[0], "run")
+	p.cmd.Dir = t.TempDir() // no .env there
+	p.cmd.Env = append([]string{"FOOTBOT_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+		if t.Failed() {
+			t.Logf("footbot process logs:\n%s", p.stderr.String())
+		}
+	})
+	return p
+}
+
+// stop sends SIGTERM and waits for the process to exit.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("footbot exited with %v", err)
+	}
+}
+
+func TestTwoFootbotProcessesShareOneDatabase(t *testing.T) {
+	db := pgtest.Start(t)
+	url := db.NewDatabase(t)
+	srv := shardedServer(t)
+	guilds := srv.Config().Guilds
+	var procs []*process
+	for id, g := range guilds {
+		since := time.Now()
+		procs = append(procs, startProcess(t, "DISCORD_TOKEN="+testToken, "DISCORD_API_BASE="+srv.URL(), "DISCORD_GUILD_ID="+g.ID,
+			fmt.Sprintf("SHARD_ID=%d", id), "SHARD_COUNT=2", "DATA_DIR="+t.TempDir(), "DATABASE_URL="+url))
+		registered := discordtest.RouteIs("PUT", "/applications/{app}/guilds/{guild}/commands")
+		if _, err := srv.WaitRequest(timeout(t), func(r discordtest.Request) bool {
+			return registered(r) && r.Time.After(since) && strings.Contains(r.Path, "/guilds/"+g.ID+"/")
+		}); err != nil {
+			t.Fatalf("shard %d did not register its commands: %v\n%s", id, err, procs[id].stderr.String())
+		}
+	}
+	// Each process is one shard in its own guild; w is only the test's view of a guild.
+	zero := &world{t: t, srv: srv, guild: guilds[0]}
+	one := &world{t: t, srv: srv, guild: guilds[1]}
+
+	const missed = "what is the quorbian heel shuffle"
+	if r := zero.replyTo(zero.say("carol", zero.channel("general"), mention(zero, missed))); r.Embeds[0].Title != "I don't know that one" {
+		t.Fatalf("%q got %q, want a decline", missed, r.Embeds[0].Title)
+	}
+	eventually(t, func() error {
+		if list := data(t, one.command("bob", "unanswered")).text(); !strings.Contains(list, missed) {
+			return fmt.Errorf("/unanswered in the other process does not list %q", missed)
+		}
+		return nil
+	})
+	sub := discordtest.CommandOption{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{
+		{Name: "question", Value: missed}, {Name: "entry", Value: "how-often"}}}
+	if taught := data(t, one.command("bob", "kb", sub)).Content; !strings.Contains(taught, "Taught") {
+		t.Fatalf("/kb teach said %q", taught)
+	}
+	time.Sleep(2 * time.Second) // the promise: every shard answers with a change within two seconds
+	if r := zero.replyTo(zero.say("ada", zero.channel("general"), mention(zero, missed))); r.Embeds[0].Title != "How often to massage your feet" {
+		t.Errorf("2 s after the teach in the other process, %q gets %q", missed, r.Embeds[0].Title)
+	}
+	for _, p := range procs {
+		p.stop(t)
+		if logs := p.stderr.String(); strings.Contains(logs, db.Password()) || strings.Contains(logs, testToken) {
+			t.Errorf("a secret appears in a process's logs:\n%s", logs)
+		}
+	}
 }
