@@ -131,8 +131,10 @@ func loadKnowledge(dir string) (*knowledge.Base, error) {
 }
 
 // openKnowledge loads and indexes the knowledge base for answering.
-func openKnowledge(dir string) (*knowledge.Live, error) {
-	base, err := loadKnowledge(dir)
+func openKnowledge(dir string) (*knowledge.Live, error) { return indexed(loadKnowledge(dir)) }
+
+// indexed indexes a loaded knowledge base for answering.
+func indexed(base *knowledge.Base, err error) (*knowledge.Live, error) {
 	if err != nil {
 		return nil, err
 	}

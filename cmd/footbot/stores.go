@@ -51,15 +51,7 @@ func (s *stores) live(ctx context.Context, dir string, log *slog.Logger) (*knowl
 	if err != nil {
 		return nil, err
 	}
-	base, err := knowledge.LoadFiles(v.Files, s.knowledge.Label())
-	if err != nil {
-		return nil, err
-	}
-	ix, err := knowledge.NewIndex(base)
-	if err != nil {
-		return nil, err
-	}
-	return knowledge.NewLive(ix), nil
+	return indexed(knowledge.LoadFiles(v.Files, s.knowledge.Label()))
 }
 
 // seed stores the knowledge of dir in the database if it holds none yet. The files are validated

@@ -67,9 +67,17 @@ type Result struct {
 	Copied string
 }
 
-// edit is what one kind of change does to the latest files: the files it makes, the file it
-// wrote and the line it added, if any.
-type edit func(latest Version, label string) (files map[string][]byte, file string, line int, err error)
+// edit is what one kind of change does to the latest files.
+type edit func(latest Version, label string) (edited, error)
+
+// edited is what an edit made: the files, the file it wrote and the line it added, if any, and
+// the base the files load as if the edit loaded them already (nil: apply loads them).
+type edited struct {
+	files map[string][]byte
+	file  string
+	line  int
+	base  *knowledge.Base
+}
 
 // apply is the one path of every change: the store's latest files are edited, the result is
 // validated, stored with c in one step, and put in service by the same swap as a reload. Nothing
@@ -84,13 +92,15 @@ func (e *Editor) apply(c Change, do edit) (Result, error) {
 		return Result{}, fmt.Errorf("could not read the knowledge (%s), so nothing was changed: %w", e.store.Label(), err)
 	}
 	label := e.store.Label()
-	files, file, line, err := do(latest, label)
+	ed, err := do(latest, label)
 	if err != nil {
 		return Result{}, err
 	}
-	base, err := knowledge.LoadFiles(files, label)
-	if err != nil {
-		return Result{}, err
+	files, file, line, base := ed.files, ed.file, ed.line, ed.base
+	if base == nil {
+		if base, err = knowledge.LoadFiles(files, label); err != nil {
+			return Result{}, err
+		}
 	}
 	to := Version{ID: base.Version, Files: files}
 	c.From, c.Version, c.Line = latest.ID, to.ID, line
@@ -130,9 +140,9 @@ func (e *Editor) Sync(ctx context.Context) (knowledge.Changes, error) {
 // Teach adds question as a phrasing of entry id and puts the result in service.
 func (e *Editor) Teach(user, id, question string, at time.Time) (Result, error) {
 	c := Change{Time: at, User: user, Action: "teach", Entry: id, Question: knowledge.CleanQuestion(question)}
-	return e.apply(c, func(latest Version, label string) (map[string][]byte, string, int, error) {
+	return e.apply(c, func(latest Version, label string) (edited, error) {
 		t, err := knowledge.TeachFiles(latest.Files, label, id, question)
-		return t.Files, filepath.Base(t.File), t.Line, err
+		return edited{files: t.Files, file: filepath.Base(t.File), line: t.Line, base: t.Base}, err
 	})
 }
 
@@ -148,16 +158,16 @@ func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
 	if _, err := knowledge.LoadFiles(old.Files, e.store.Label()); err != nil {
 		return Result{}, fmt.Errorf("version %s no longer loads: %w", version, err)
 	}
-	return e.apply(Change{Time: at, User: user, Action: "rollback"}, func(Version, string) (map[string][]byte, string, int, error) {
-		return old.Files, "", 0, nil
+	return e.apply(Change{Time: at, User: user, Action: "rollback"}, func(Version, string) (edited, error) {
+		return edited{files: old.Files}, nil
 	})
 }
 
 // Replace stores files as the new knowledge, through the same path as every change: the folder a
 // moderator edited, published to a shared store by a reload.
 func (e *Editor) Replace(user, action string, files map[string][]byte, at time.Time) (Result, error) {
-	return e.apply(Change{Time: at, User: user, Action: action}, func(Version, string) (map[string][]byte, string, int, error) {
-		return files, "", 0, nil
+	return e.apply(Change{Time: at, User: user, Action: action}, func(Version, string) (edited, error) {
+		return edited{files: files}, nil
 	})
 }
 
@@ -226,9 +236,9 @@ func (e *Editor) Import(user, token string, at time.Time) (Result, error) {
 	if !ok || at.After(p.expires) {
 		return Result{}, ErrImportExpired
 	}
-	return e.apply(Change{Time: at, User: user, Action: "import"}, func(latest Version, _ string) (map[string][]byte, string, int, error) {
+	return e.apply(Change{Time: at, User: user, Action: "import"}, func(latest Version, _ string) (edited, error) {
 		files := maps.Clone(latest.Files)
 		files[p.name] = p.data
-		return files, p.name, 0, nil
+		return edited{files: files, file: p.name}, nil
 	})
 }
