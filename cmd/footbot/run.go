@@ -92,7 +92,7 @@ func (m *Main) Run(ctx context.Context) error {
 		// Every shard follows the database: a change stored by any of them is put in service here.
 		go stores.pg.Follow(ctx, followPoll, m.log, func(version string) {
 			if version != m.live.Base().Version {
-				m.reload("another shard")
+				m.reload(fromAnotherShard)
 			}
 		})
 	case cfg.WatchKnowledge:
@@ -120,6 +120,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.built.Store(true)
 	return m.bot.Run(ctx)
 }
+
+// fromAnotherShard is the reload source of a change the database announced.
+const fromAnotherShard = "another shard"
 
 // followPoll is how often a shard asks the database for its knowledge version when no
 // notification came: what makes up for one lost with a dropped connection.
@@ -169,6 +172,8 @@ func (m *Main) reload(source string) (knowledge.Changes, error) {
 	case err != nil:
 		m.metrics.Reload("error")
 		m.log.Error("reload failed; the previous knowledge base keeps answering", "source", source, "error", err)
+	case source == fromAnotherShard && changes.Empty():
+		// This shard's own change, announced before it was in service here: nothing to say.
 	default:
 		base := m.live.Base()
 		m.metrics.Reload("ok")

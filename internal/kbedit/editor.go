@@ -129,10 +129,19 @@ func (e *Editor) apply(c Change, do edit) (Result, error) {
 // Sync puts the store's latest version in service unless it is already: a reload of the folder,
 // or a change another shard stored. It returns what the swap changed; a version that does not
 // load leaves the one in service answering and returns the loader's *knowledge.ValidationError.
+//
+// It waits for a change in progress here: the notification of this shard's own change may
+// arrive before the change is in service, and must then find it done rather than swap it in
+// first (the change would report no changes).
 func (e *Editor) Sync(ctx context.Context) (knowledge.Changes, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	latest, err := e.store.Latest(ctx)
 	if err != nil {
 		return knowledge.Changes{}, fmt.Errorf("read the knowledge: %w", err)
+	}
+	if latest.ID == e.live.Base().Version {
+		return knowledge.Changes{}, nil
 	}
 	return e.live.Reload(func() (*knowledge.Base, error) { return knowledge.LoadFiles(latest.Files, e.store.Label()) })
 }
