@@ -197,8 +197,7 @@ const maxDownload = 1 << 20
 func (b *Bot) kbHistory() *discordgo.InteractionResponse {
 	changes, err := b.opts.Editor.History(historyShown)
 	if err != nil {
-		b.log.Error("knowledge history", "error", err)
-		return notice(sorry)
+		return b.storeFailed("read the change log", err)
 	}
 	if len(changes) == 0 {
 		return notice(fmt.Sprintf("No changes yet. The knowledge in service is version %s.", b.live.Base().Version))
@@ -236,8 +235,7 @@ func (b *Bot) kbRollback(user, version string) *discordgo.InteractionResponse {
 func (b *Bot) kbExport() *discordgo.InteractionResponse {
 	files, err := b.opts.Editor.Files()
 	if err != nil {
-		b.log.Error("export knowledge", "error", err)
-		return notice(sorry)
+		return b.storeFailed("read the knowledge files", err)
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {

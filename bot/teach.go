@@ -26,6 +26,15 @@ const maxTeachChoices = 24
 // outOfScopeChoice is the menu value that files a question as a known decline.
 const outOfScopeChoice = "out-of-scope"
 
+// storeFailed is the reply to a moderator when the feedback or knowledge store cannot be read
+// or written (a database that went away): what failed, so they know it is not their click.
+// Answers to questions do not depend on it, and the reply says so.
+func (b *Bot) storeFailed(what string, err error) *discordgo.InteractionResponse {
+	b.log.Error(what, "error", err)
+	return notice("Could not " + what + ": " + truncate(b.redact(err), 800) +
+		"\nQuestions are still answered; try this again in a moment.")
+}
+
 const modsOnly = "Only moderators (Manage Server, Administrator, or a moderator role) can do this."
 
 // unanswered shows a moderator the questions the bot declined, most asked first, each with a
@@ -36,8 +45,7 @@ func (b *Bot) unanswered(i *discordgo.Interaction) *discordgo.InteractionRespons
 	}
 	data, err := b.unansweredPage(0, "")
 	if err != nil {
-		b.log.Error("feedback report", "error", err)
-		return notice(sorry)
+		return b.storeFailed("read the moderators' lists", err)
 	}
 	data.Flags = discordgo.MessageFlagsEphemeral
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
@@ -188,13 +196,11 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 		return b.update((*Bot).unansweredPage, 0, "That question was already handled.")
 	}
 	if err != nil {
-		b.log.Error("find declined question", "error", err)
-		return notice(sorry)
+		return b.storeFailed("find that question", err)
 	}
 	if choice == outOfScopeChoice {
 		if err := b.opts.Feedback.Resolve(id, feedback.OutOfScope); err != nil {
-			b.log.Error("resolve declined question", "error", err)
-			return notice(sorry)
+			return b.storeFailed("file that question", err)
 		}
 		b.log.Info("declined question filed as out of scope", "user", userID(i))
 		return b.update((*Bot).unansweredPage, 0, fmt.Sprintf("Filed as out of scope: “%s”. I will keep declining it.", truncate(d.Question, 200)))
@@ -235,8 +241,7 @@ func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionRes
 		return b.update((*Bot).unhelpfulPage, 0, "That answer was already handled.")
 	}
 	if err != nil {
-		b.log.Error("find unhelpful answer", "error", err)
-		return notice(sorry)
+		return b.storeFailed("find that answer", err)
 	}
 	resolution, note := feedback.Confirmed, fmt.Sprintf("Confirmed: “%s” keeps its answer.", truncate(u.Question, 200))
 	if choice != rightChoice {
@@ -290,8 +295,7 @@ type page func(b *Bot, n int, note string) (*discordgo.InteractionResponseData, 
 func (b *Bot) update(render page, n int, note string) *discordgo.InteractionResponse {
 	data, err := render(b, n, note)
 	if err != nil {
-		b.log.Error("feedback report", "error", err)
-		return notice(sorry)
+		return b.storeFailed("read the moderators' lists", err)
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
 }

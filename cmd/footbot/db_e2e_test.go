@@ -168,6 +168,9 @@ func TestTheDatabaseGoingAwayLosesNoReplyAndNoFeedback(t *testing.T) {
 	if w.main.live.Base().Version != before {
 		t.Error("a refused teach changed the knowledge in service")
 	}
+	if list := data(t, w.command("bob", "unanswered")).Content; !strings.Contains(list, "Could not read the moderators' lists") || !strings.Contains(list, "still answered") {
+		t.Errorf("/unanswered with the database stopped said %q", list)
+	}
 
 	db.Restart(t)
 	eventually(t, func() error {
