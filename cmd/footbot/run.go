@@ -89,6 +89,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	switch {
 	case stores.pg != nil:
+		if cfg.KnowledgeDir != "" {
+			m.log.Info("the knowledge is the database's: KNOWLEDGE_DIR only seeded an empty database and is not watched; "+
+				"change the knowledge with /kb import, /kb teach or footbot teach, which reach every shard", "dir", cfg.KnowledgeDir)
+		}
 		// Every shard follows the database: a change stored by any of them is put in service here.
 		go stores.pg.Follow(ctx, followPoll, m.log, func(version string) {
 			if version != m.live.Base().Version {
