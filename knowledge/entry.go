@@ -51,6 +51,10 @@ type Step struct {
 type Notice struct {
 	Text     string   `yaml:"text"`
 	Triggers []string `yaml:"triggers"`
+	// Not lists phrases that are not signs of it although they hold a trigger's words ("feeling
+	// blue", "expecting a package"): their words are taken out of the question before the
+	// triggers are read, so the rest of the question still counts.
+	Not []string `yaml:"not"`
 }
 
 // OffTopic is a kind of question the knowledge base does not answer ("other body parts",

@@ -326,6 +326,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 				l.problem(file, line, "%s has no triggers: list the words that make it apply", key)
 			}
 			l.triggers(file, itemLines(kv.Value, "triggers", line), key, n.Triggers)
+			l.triggers(file, itemLines(kv.Value, "not", line), key+" not", n.Not)
 			*dst = n
 		}
 	case "out_of_scope":

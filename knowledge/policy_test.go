@@ -99,6 +99,15 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"how do I massage my shoulders", false, false, true},
 		{"is there a spot on the foot for neck tension", false, false, false},
 		{"what happens during a foot massage", false, false, false},
+		// "not" phrases take their words out, and only those: the rest of the question counts.
+		{"feeling blue all week, will a foot rub lift my mood", false, false, false},
+		{"feeling blue all week and now my toes went blue", false, true, false},
+		{"I'm expecting a package with a foot roller", false, false, false},
+		{"I'm expecting a package and I'm expecting twins, is reflexology ok", true, false, false},
+		{"could a massager move a clot and cause a stroke", true, false, false},
+		{"dad had a heart attack last year, is reflexology ok for him", true, false, false},
+		{"my baby is due in May, can I have a foot massage", true, false, false},
+		{"my dogs are barking after my shift, how long should I rub my feet", false, false, false},
 	} {
 		w := wordsOf(c.q)
 		if got := s.safety(w); got != c.safety {

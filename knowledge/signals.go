@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -11,27 +12,65 @@ import (
 // scope.yaml), so moderators can extend them; how people ask permission is English, not
 // knowledge, and lives here.
 type signals struct {
-	risks, emergencies triggerSet
+	risks, emergencies noticeSignals
 	offTopics          []offTopic
+}
+
+// noticeSignals are a notice's triggers and the phrases that are not its signs (Notice.Not).
+type noticeSignals struct {
+	triggers *triggerSet
+	not      []phrase
+}
+
+func newNoticeSignals(n Notice) noticeSignals {
+	s := noticeSignals{triggers: compileTriggers(n.Triggers, true)}
+	for _, t := range parseTriggers(n.Not, false) {
+		s.not = append(s.not, t...)
+	}
+	return s
+}
+
+// in reports whether the notice applies to words, once its "not" phrases are taken out.
+func (n noticeSignals) in(words []string) bool {
+	return matchesAny(without(words, n.not), n.triggers)
+}
+
+// without returns words with every occurrence of the phrases blanked out, so that no trigger
+// matches their words and none spans them; words itself is left as it is.
+func without(words []string, phrases []phrase) []string {
+	out, copied := words, false
+	for _, p := range phrases {
+		for i := 0; i+len(p.words) <= len(out); i++ {
+			if p.at(out[i : i+len(p.words)]) {
+				if !copied {
+					out, copied = slices.Clone(words), true
+				}
+				for j := range p.words {
+					out[i+j] = ""
+				}
+			}
+		}
+	}
+	return out
 }
 
 type offTopic struct {
 	name             string
-	triggers, unless triggerSet
+	triggers, unless *triggerSet
 }
 
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
-	s := &signals{risks: compileTriggers(b.Safety.Triggers, true), emergencies: compileTriggers(b.Emergency.Triggers, true)}
+	s := &signals{risks: newNoticeSignals(b.Safety), emergencies: newNoticeSignals(b.Emergency)}
 	for _, t := range b.OutOfScope {
 		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Triggers, false), compileTriggers(t.Unless, false)})
 	}
 	return s
 }
 
-func (s *signals) safety(words []string) bool    { return matchesAny(words, s.risks) }
-func (s *signals) emergency(words []string) bool { return matchesAny(words, s.emergencies) }
+func (s *signals) safety(words []string) bool    { return s.risks.in(words) }
+func (s *signals) emergency(words []string) bool { return s.emergencies.in(words) }
 
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
@@ -102,13 +141,16 @@ type phrase struct {
 // Near misses are looked up by first letter: people rarely get the first letter wrong (the
 // typo correction assumes the same; see vocabulary.nearest).
 type triggerSet struct {
-	byWord   map[string][]trigger   // by the first word, when only that exact word can match it
-	byLen    map[spellKey][]trigger // by the first word's letter and length, when it may have a typo
-	byLetter map[byte][]trigger     // by the first letter, when the first word is a prefix
+	byWord map[string][]trigger // by the first word, when only that exact word can match it
+	// byLen holds, by the first word's first letter and then its length, the triggers whose
+	// first word may have a typo; byLetter, by the first letter, those whose first word is a
+	// prefix. Arrays rather than maps: every word of every question looks in them.
+	byLen    [256][][]trigger
+	byLetter [256][]trigger
 }
 
-func compileTriggers(specs []string, typos bool) triggerSet {
-	set := triggerSet{byWord: map[string][]trigger{}, byLen: map[spellKey][]trigger{}, byLetter: map[byte][]trigger{}}
+func compileTriggers(specs []string, typos bool) *triggerSet {
+	set := &triggerSet{byWord: map[string][]trigger{}}
 	for _, t := range parseTriggers(specs, typos) {
 		first := t[0]
 		w := first.words[0]
@@ -116,8 +158,11 @@ func compileTriggers(specs []string, typos bool) triggerSet {
 		case first.prefix && len(first.words) == 1:
 			set.byLetter[w[0]] = append(set.byLetter[w[0]], t)
 		case typos && len(w) >= 6:
-			k := spellKey{w[0], len(w)}
-			set.byLen[k] = append(set.byLen[k], t)
+			byLen := &set.byLen[w[0]]
+			for len(*byLen) <= len(w) {
+				*byLen = append(*byLen, nil)
+			}
+			(*byLen)[len(w)] = append((*byLen)[len(w)], t)
 		default:
 			set.byWord[w] = append(set.byWord[w], t)
 		}
@@ -146,15 +191,22 @@ func parseTriggers(specs []string, typos bool) []trigger {
 // word matches any word starting with it; words of six letters or more also match with one
 // typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
 // notice.
-func matchesAny(words []string, set triggerSet) bool {
+func matchesAny(words []string, set *triggerSet) bool {
 	for _, w := range words {
+		if w == "" {
+			continue // taken out (see without)
+		}
 		for _, t := range set.byWord[w] {
 			if t.in(words) {
 				return true
 			}
 		}
 		for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
-			for _, t := range set.byLen[spellKey{w[0], n}] {
+			byLen := set.byLen[w[0]]
+			if n >= len(byLen) {
+				break
+			}
+			for _, t := range byLen[n] {
 				if wordMatches(w, t[0].words[0], false, true) && t.in(words) {
 					return true
 				}
