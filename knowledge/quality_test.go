@@ -238,8 +238,8 @@ var qualitySets = []qualitySet{
 	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.61, true},
 	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.86, false},
 	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.74, true},
-	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0, false},
-	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0, true},
+	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.85, false},
+	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.62, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
