@@ -25,6 +25,11 @@ func TestAnswerMatchesTheRightEntry(t *testing.T) {
 		"How often should I massage my feet?":        "how-often",
 		"how do I massage my own feet":               "self-massage-routine",
 		"what's the difference between reflexology?": "reflexology-vs-massage",
+		// Words the base does not know (chat, text-speak, the person it is for) do not veto a
+		// match of the words it knows.
+		"how long should a foot massage be, asking for a friend":       "how-long",
+		"how ofen shud i do it honestly":                               "how-often",
+		"my nana loves foot rubs, how long should I do each foot, tbh": "how-long",
 	} {
 		a := answer(t, ix, q)
 		if !a.Answered() || a.Entry.ID != want {

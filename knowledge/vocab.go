@@ -17,12 +17,19 @@ var stopWords = func() analysis.TokenMap {
 	return m
 }()
 
-// fillerWords carry no topic: greetings, politeness, talk about the bot itself. A question made
-// only of them (or of nothing at all) gets the help text instead of a guess.
+// fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
+// people a question is asked for ("my grandpa", "my wife"): someone asking on another's behalf
+// asks the same question. A question made only of them (or of nothing at all) gets the help text
+// instead of a guess.
 var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
 asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
-really actually just also maybe kinda basically honestly honest tldr help`)
+really actually just also maybe kinda basically honestly honest tldr help
+haha hahaha lmao tbh ngl imo idk bruh omg btw fyi
+shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya yall
+friend friends mate buddy bestie bff bf gf boyfriend girlfriend partner wife husband hubby spouse
+mom mum mother dad father parents grandma grandpa granny grandmother grandfather nan nana
+sister brother son daughter kids aunt uncle cousin roommate coworker colleague`)
 
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
