@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -332,5 +334,57 @@ func TestTwoFootbotProcessesShareOneDatabase(t *testing.T) {
 		if logs := p.stderr.String(); strings.Contains(logs, db.Password()) || strings.Contains(logs, testToken) {
 			t.Errorf("a secret appears in a process's logs:\n%s", logs)
 		}
+	}
+}
+
+func TestAFolderEditedOnOneMachineReachesEveryShardOnlyIfItIsTheLatest(t *testing.T) {
+	db := pgtest.Start(t)
+	url := db.NewDatabase(t)
+	srv := shardedServer(t)
+	dirZero := copyKnowledge(t)
+	zero := shard(t, srv, 0, url, func(c *config.Config) { c.KnowledgeDir = dirZero })
+	one := shard(t, srv, 1, url, func(c *config.Config) { c.KnowledgeDir = copyKnowledge(t) })
+
+	// A plain /reload with the folder unchanged stores nothing.
+	if said := data(t, zero.command("bob", "reload")).Content; strings.Contains(said, "failed") {
+		t.Fatalf("/reload with nothing edited said %q", said)
+	}
+	if h, _ := zero.main.editor.History(10); len(h) != 1 { // the first import only
+		t.Errorf("a /reload with nothing edited stored a change: %+v", h)
+	}
+
+	// An edit of the folder on shard zero, then /reload there: every shard answers with it.
+	editFile(t, filepath.Join(dirZero, "faq.yaml"), "title: How long a foot massage should last", "title: How long to massage your feet")
+	said := data(t, zero.command("bob", "reload")).Content
+	if !strings.Contains(said, "changed how-long: title") {
+		t.Errorf("/reload after the edit said %q", said)
+	}
+	eventually(t, func() error {
+		if e := one.main.live.Base().Entry("how-long"); e == nil || e.Title != "How long to massage your feet" {
+			return fmt.Errorf("the other shard still has %q", e.Title)
+		}
+		return nil
+	})
+
+	// A change made on the other shard, then another edit of the now outdated folder: refused,
+	// or it would undo the change.
+	sub := discordtest.CommandOption{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{
+		{Name: "question", Value: "minutes for each foot please"}, {Name: "entry", Value: "how-long"}}}
+	if taught := data(t, one.command("bob", "kb", sub)).Content; !strings.Contains(taught, "Taught") {
+		t.Fatalf("/kb teach said %q", taught)
+	}
+	editFile(t, filepath.Join(dirZero, "faq.yaml"), "title: How long to massage your feet", "title: Minutes per foot")
+	eventually(t, func() error {
+		if zero.main.live.Base().Version != one.main.live.Base().Version {
+			return errNotYet
+		}
+		return nil
+	})
+	refused := data(t, zero.command("bob", "reload")).Content
+	if !strings.Contains(refused, "Reload failed") || !strings.Contains(refused, "/kb export") {
+		t.Errorf("/reload of an outdated folder said %q", refused)
+	}
+	if e := one.main.live.Base().Entry("how-long"); e.Title != "How long to massage your feet" || !slices.Contains(e.Questions, "minutes for each foot please") {
+		t.Errorf("after the refused reload the other shard has %q with %d questions", e.Title, len(e.Questions))
 	}
 }

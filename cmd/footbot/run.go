@@ -27,13 +27,14 @@ type Main struct {
 	Config config.Config
 	Stderr io.Writer // where logs go
 
-	log     *slog.Logger
-	live    *knowledge.Live
-	stores  *stores
-	store   feedback.Store
-	editor  *kbedit.Editor
-	metrics *metrics.Metrics
-	bot     *bot.Bot
+	log       *slog.Logger
+	live      *knowledge.Live
+	stores    *stores
+	publisher *publisher // with a database and KNOWLEDGE_DIR: how an edited folder reaches every shard
+	store     feedback.Store
+	editor    *kbedit.Editor
+	metrics   *metrics.Metrics
+	bot       *bot.Bot
 
 	httpAddr atomic.Value          // string: where /healthz and /metrics listen, once they do
 	down     atomic.Pointer[error] // why the database could not be opened, while it cannot
@@ -90,8 +91,11 @@ func (m *Main) Run(ctx context.Context) error {
 	switch {
 	case stores.pg != nil:
 		if cfg.KnowledgeDir != "" {
-			m.log.Info("the knowledge is the database's: KNOWLEDGE_DIR only seeded an empty database and is not watched; "+
-				"change the knowledge with /kb import, /kb teach or footbot teach, which reach every shard", "dir", cfg.KnowledgeDir)
+			if m.publisher, err = newPublisher(cfg.KnowledgeDir, live.Base().Version); err != nil {
+				return fmt.Errorf("KNOWLEDGE_DIR: %w", err)
+			}
+			m.log.Info("the knowledge is the database's: KNOWLEDGE_DIR is not watched; after editing it, /reload here stores it for every shard "+
+				"(if it still holds the database's knowledge), as do /kb import, /kb teach and footbot teach", "dir", cfg.KnowledgeDir)
 		}
 		// Every shard follows the database: a change stored by any of them is put in service here.
 		go stores.pg.Follow(ctx, followPoll, m.log, func(version string) {
@@ -164,7 +168,13 @@ const healthWait = time.Second
 func (m *Main) reload(source string) (knowledge.Changes, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	changes, err := m.editor.Sync(ctx)
+	var changes knowledge.Changes
+	var err error
+	if m.publisher != nil && source == "/reload" {
+		changes, err = m.publisher.reload(ctx, m.editor) // an edited folder reaches every shard
+	} else {
+		changes, err = m.editor.Sync(ctx)
+	}
 	var invalid *knowledge.ValidationError
 	switch {
 	case errors.As(err, &invalid):

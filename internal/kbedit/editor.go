@@ -173,9 +173,14 @@ func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
 }
 
 // Replace stores files as the new knowledge, through the same path as every change: the folder a
-// moderator edited, published to a shared store by a reload.
-func (e *Editor) Replace(user, action string, files map[string][]byte, at time.Time) (Result, error) {
-	return e.apply(Change{Time: at, User: user, Action: action}, func(Version, string) (edited, error) {
+// moderator edited, published to a shared store by a reload. from is the version the files were
+// made from: if the store has another by now (a change made elsewhere, which the files lack),
+// nothing is stored and the error is ErrConflict.
+func (e *Editor) Replace(user, action, from string, files map[string][]byte, at time.Time) (Result, error) {
+	return e.apply(Change{Time: at, User: user, Action: action}, func(latest Version, _ string) (edited, error) {
+		if latest.ID != from {
+			return edited{}, fmt.Errorf("%w: the files were made from version %s, the knowledge is at %s now", ErrConflict, from, latest.ID)
+		}
 		return edited{files: files}, nil
 	})
 }
