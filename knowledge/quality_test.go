@@ -240,8 +240,8 @@ var qualitySets = []qualitySet{
 	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.74, true},
 	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.85, false},
 	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.62, true},
-	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0, false},
-	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0, true},
+	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.64, false},
+	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.57, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
