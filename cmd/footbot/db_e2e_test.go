@@ -160,6 +160,12 @@ func TestTheDatabaseGoingAwayLosesNoReplyAndNoFeedback(t *testing.T) {
 	if d := data(t, w.callback(in.ID)); !strings.Contains(d.Content, "Thanks") {
 		t.Errorf("a vote with the database stopped got %q", d.Content)
 	}
+	eventually(t, func() error { // the declined question and the vote wait in memory
+		if m := scrape(t, w); !strings.Contains(m, "footbot_feedback_queued 2") {
+			return fmt.Errorf("metrics while the database is away:\n%s", grep(m, "footbot_feedback"))
+		}
+		return nil
+	})
 	// A moderator's change is refused whole, with the reason.
 	sub := discordtest.CommandOption{Name: "teach", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []discordtest.CommandOption{
 		{Name: "question", Value: missed}, {Name: "entry", Value: "how-often"}}}
@@ -182,6 +188,9 @@ func TestTheDatabaseGoingAwayLosesNoReplyAndNoFeedback(t *testing.T) {
 		return nil
 	})
 	eventually(t, func() error {
+		if m := scrape(t, w); !strings.Contains(m, "footbot_feedback_queued 0") {
+			return fmt.Errorf("metrics after the database came back:\n%s", grep(m, "footbot_feedback"))
+		}
 		list := data(t, w.command("bob", "unanswered")).text()
 		if !strings.Contains(list, missed) || !strings.Contains(list, "How often to massage your feet") {
 			return fmt.Errorf("after the database came back, /unanswered lists:\n%s", list)

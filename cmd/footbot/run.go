@@ -85,7 +85,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.metrics.Knowledge(len(live.Base().Entries), live.Base().Version)
 	m.log.Info("knowledge loaded", "entries", len(live.Base().Entries), "version", live.Base().Version, "from", stores.knowledge.Label())
 
-	if m.store, err = stores.feedback(ctx, cfg.DataDir, m.log, m.metrics.FeedbackDropped); err != nil {
+	if m.store, err = stores.feedback(ctx, cfg.DataDir, m.log, m.metrics); err != nil {
 		return err
 	}
 	switch {

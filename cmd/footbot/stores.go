@@ -10,6 +10,7 @@ import (
 	"github.com/footbot/footbot/internal/config"
 	"github.com/footbot/footbot/internal/feedback"
 	"github.com/footbot/footbot/internal/kbedit"
+	"github.com/footbot/footbot/internal/metrics"
 	"github.com/footbot/footbot/internal/postgres"
 	"github.com/footbot/footbot/knowledge"
 )
@@ -80,7 +81,7 @@ func (s *stores) seed(ctx context.Context, dir string, log *slog.Logger) error {
 
 // feedback opens the feedback store: the database's, behind a queue that keeps writes while it
 // is away, or the file in DATA_DIR.
-func (s *stores) feedback(ctx context.Context, dataDir string, log *slog.Logger, dropped func()) (feedback.Store, error) {
+func (s *stores) feedback(ctx context.Context, dataDir string, log *slog.Logger, m *metrics.Metrics) (feedback.Store, error) {
 	if s.db == nil {
 		store, err := feedback.Open(dataDir)
 		if err != nil {
@@ -92,7 +93,9 @@ func (s *stores) feedback(ctx context.Context, dataDir string, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
-	return feedback.NewQueued(store, log, dropped), nil
+	q := feedback.NewQueued(store, log, m.FeedbackDropped)
+	m.FeedbackQueue(q.Pending)
+	return q, nil
 }
 
 // Close closes the database, if there is one.

@@ -140,6 +140,16 @@ func (m *Metrics) FloodLimited() {
 	}
 }
 
+// FeedbackQueue reports, as footbot_feedback_queued, how many feedback writes wait for the
+// database: zero while it works, growing while it is away.
+func (m *Metrics) FeedbackQueue(pending func() int) {
+	if m != nil {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "footbot_feedback_queued", Help: "Feedback writes waiting for the database to come back.",
+		}, func() float64 { return float64(pending()) }))
+	}
+}
+
 // FeedbackDropped records a feedback write lost because the queue was full.
 func (m *Metrics) FeedbackDropped() {
 	if m != nil {
