@@ -58,9 +58,7 @@ func (b *Bot) unansweredPage(page int, note string) (*discordgo.InteractionRespo
 	if err != nil {
 		return nil, err
 	}
-	more := len(r.Declined) > (page+1)*unansweredPage
-	start := min(page*unansweredPage, len(r.Declined))
-	shown := r.Declined[start:min(start+unansweredPage, len(r.Declined))]
+	shown, start, more := pageOf(r.Declined, page)
 
 	var desc strings.Builder
 	if len(shown) == 0 {
@@ -77,11 +75,7 @@ func (b *Bot) unansweredPage(page int, note string) (*discordgo.InteractionRespo
 	if len(r.NotHelpful) > 0 {
 		var nh strings.Builder
 		for _, v := range r.NotHelpful {
-			title := v.EntryID
-			if e := b.live.Base().Entry(v.EntryID); e != nil {
-				title = e.Title
-			}
-			fmt.Fprintf(&nh, "%d× not helpful, %d× helpful: %s\n", v.NotHelpful, v.Helpful, truncate(title, 100))
+			fmt.Fprintf(&nh, "%d× not helpful, %d× helpful: %s\n", v.NotHelpful, v.Helpful, truncate(b.entryTitle(v.EntryID), 100))
 		}
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: "Answers marked not helpful", Description: truncate(nh.String(), maxDescription)})
 	}
@@ -93,13 +87,7 @@ func (b *Bot) unansweredPage(page int, note string) (*discordgo.InteractionRespo
 			Options:     b.teachChoices(d.Question),
 		}}})
 	}
-	var pager []discordgo.MessageComponent
-	if page > 0 {
-		pager = append(pager, discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: "unanswered/" + strconv.Itoa(page-1)})
-	}
-	if more {
-		pager = append(pager, discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: "unanswered/" + strconv.Itoa(page+1)})
-	}
+	pager := pageButtons("unanswered/", page, more)
 	if len(r.Unhelpful) > 0 {
 		pager = append(pager, discordgo.Button{Label: "Answers marked not helpful", Style: discordgo.PrimaryButton, CustomID: "unhelpful/0"})
 	}
@@ -108,6 +96,34 @@ func (b *Bot) unansweredPage(page int, note string) (*discordgo.InteractionRespo
 	}
 	return &discordgo.InteractionResponseData{Content: truncate(note, maxContent), Embeds: embeds, Components: rows,
 		AllowedMentions: noPings()}, nil
+}
+
+// pageOf is page n of a moderators' list, unansweredPage items a page: the items shown, the
+// index of the first, and whether a next page has more.
+func pageOf[T any](items []T, n int) (shown []T, start int, more bool) {
+	start = min(n*unansweredPage, len(items))
+	return items[start:min(start+unansweredPage, len(items))], start, len(items) > (n+1)*unansweredPage
+}
+
+// pageButtons are a list's Previous and Next buttons, where there is such a page; prefix starts
+// their custom_id ("unanswered/").
+func pageButtons(prefix string, page int, more bool) []discordgo.MessageComponent {
+	var out []discordgo.MessageComponent
+	if page > 0 {
+		out = append(out, discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: prefix + strconv.Itoa(page-1)})
+	}
+	if more {
+		out = append(out, discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: prefix + strconv.Itoa(page+1)})
+	}
+	return out
+}
+
+// entryTitle is an entry's title, or its id if the knowledge no longer has it.
+func (b *Bot) entryTitle(id string) string {
+	if e := b.live.Base().Entry(id); e != nil {
+		return e.Title
+	}
+	return id
 }
 
 // rightChoice is the menu value that confirms an answer marked not helpful.
@@ -120,20 +136,14 @@ func (b *Bot) unhelpfulPage(page int, note string) (*discordgo.InteractionRespon
 	if err != nil {
 		return nil, err
 	}
-	more := len(r.Unhelpful) > (page+1)*unansweredPage
-	start := min(page*unansweredPage, len(r.Unhelpful))
-	shown := r.Unhelpful[start:min(start+unansweredPage, len(r.Unhelpful))]
+	shown, start, more := pageOf(r.Unhelpful, page)
 	var desc strings.Builder
 	if len(shown) == 0 {
 		desc.WriteString("No answers marked not helpful are waiting.")
 	}
 	var rows []discordgo.MessageComponent
 	for n, u := range shown {
-		given := u.EntryID
-		if e := b.live.Base().Entry(u.EntryID); e != nil {
-			given = e.Title
-		}
-		fmt.Fprintf(&desc, "**%d.** %s\n-# answered with **%s**, marked not helpful %d×, last %s\n", start+n+1, truncate(u.Question, 300), truncate(given, 100), u.Count, u.Last.Format("2006-01-02"))
+		fmt.Fprintf(&desc, "**%d.** %s\n-# answered with **%s**, marked not helpful %d×, last %s\n", start+n+1, truncate(u.Question, 300), truncate(b.entryTitle(u.EntryID), 100), u.Count, u.Last.Format("2006-01-02"))
 		opts := []discordgo.SelectMenuOption{{Label: "That answer was right", Value: rightChoice, Description: "Keeps the answer; no longer listed"}}
 		for _, o := range b.teachChoices(u.Question) {
 			if o.Value != u.EntryID && o.Value != outOfScopeChoice && len(opts) < maxTeachChoices+1 {
@@ -143,13 +153,8 @@ func (b *Bot) unhelpfulPage(page int, note string) (*discordgo.InteractionRespon
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
 			CustomID: "fix/" + u.ID, Placeholder: fmt.Sprintf("%d. The right answer is…", start+n+1), Options: opts}}})
 	}
-	pager := []discordgo.MessageComponent{discordgo.Button{Label: "Unanswered questions", Style: discordgo.SecondaryButton, CustomID: "unanswered/0"}}
-	if page > 0 {
-		pager = append(pager, discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: "unhelpful/" + strconv.Itoa(page-1)})
-	}
-	if more {
-		pager = append(pager, discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: "unhelpful/" + strconv.Itoa(page+1)})
-	}
+	pager := append([]discordgo.MessageComponent{discordgo.Button{Label: "Unanswered questions", Style: discordgo.SecondaryButton, CustomID: "unanswered/0"}},
+		pageButtons("unhelpful/", page, more)...)
 	rows = append(rows, discordgo.ActionsRow{Components: pager})
 	embeds := []*discordgo.MessageEmbed{{Title: fmt.Sprintf("Answers marked not helpful (page %d)", page+1),
 		Description: truncate(desc.String(), maxDescription), Color: colorDeclined}}
@@ -273,10 +278,7 @@ func (b *Bot) teachQuestion(i *discordgo.Interaction, question, id string) (stri
 		b.log.Error("teach", "error", b.redact(err))
 		return "", notice("Could not teach that: " + truncate(err.Error(), 1500))
 	}
-	title := id
-	if e := b.live.Base().Entry(id); e != nil {
-		title = e.Title
-	}
+	title := b.entryTitle(id)
 	b.log.Info("question taught", "user", userID(i), "entry", id, "file", res.File, "line", res.Line, "took", time.Since(start))
 	for _, w := range res.Changes.Warnings {
 		b.log.Warn("knowledge edit looks accidental: " + w.String())
