@@ -58,23 +58,19 @@ func (s *stores) live(ctx context.Context, dir string, log *slog.Logger) (*knowl
 // seed stores the knowledge of dir in the database if it holds none yet. The files are validated
 // first: a bad folder is never what every shard then loads.
 func (s *stores) seed(ctx context.Context, dir string, log *slog.Logger) error {
-	if v, err := s.pg.Latest(ctx); err != nil || v.Files != nil {
+	if current, err := s.pg.CurrentVersion(ctx); err != nil || current != "" {
 		return err
 	}
-	files, err := knowledge.ShippedFiles()
-	if dir != "" {
-		files, err = knowledge.ReadFiles(dir)
-	}
+	v, err := kbedit.NewFolder(dir, "").Latest(ctx) // the folder's files, or the built-in ones
 	if err != nil {
 		return err
 	}
-	base, err := knowledge.LoadFiles(files, knowledgeName(dir))
-	if err != nil {
+	if _, err := knowledge.LoadFiles(v.Files, knowledgeName(dir)); err != nil {
 		return fmt.Errorf("the knowledge to store in the empty database: %w", err)
 	}
-	stored, err := s.pg.Seed(ctx, files, base.Version, time.Now())
+	stored, err := s.pg.Seed(ctx, v.Files, v.ID, time.Now())
 	if stored {
-		log.Info("the database held no knowledge: stored this one for every shard", "from", knowledgeName(dir), "version", base.Version)
+		log.Info("the database held no knowledge: stored this one for every shard", "from", knowledgeName(dir), "version", v.ID)
 	}
 	return err
 }

@@ -32,22 +32,26 @@ func (k *Knowledge) Label() string { return "postgres" }
 
 // Latest returns the version in service, or a Version without files if none is stored yet.
 func (k *Knowledge) Latest(ctx context.Context) (kbedit.Version, error) {
-	var v kbedit.Version
-	err := k.pool.QueryRow(ctx, `SELECT version FROM kb_current`).Scan(&v.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return kbedit.Version{}, nil
+	id, err := k.CurrentVersion(ctx)
+	if err != nil || id == "" {
+		return kbedit.Version{}, err
 	}
-	if err != nil {
-		return v, fmt.Errorf("read the knowledge version: %w", err)
-	}
-	return k.Get(ctx, v.ID)
+	return k.Get(ctx, id)
 }
 
-// CurrentVersion returns the version in service ("" if none): what a shard compares with its
-// own to know whether it missed a change.
+// CurrentVersion returns the version in service ("" if none), without its files: what a shard
+// compares with its own to know whether it missed a change.
 func (k *Knowledge) CurrentVersion(ctx context.Context) (string, error) {
+	return currentVersion(ctx, k.pool)
+}
+
+// currentVersion reads the version in service through db: the pool, or the connection that
+// listens for changes.
+func currentVersion(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (string, error) {
 	var id string
-	err := k.pool.QueryRow(ctx, `SELECT version FROM kb_current`).Scan(&id)
+	err := db.QueryRow(ctx, `SELECT version FROM kb_current`).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -189,9 +193,8 @@ func (k *Knowledge) listen(ctx context.Context, poll time.Duration, changed func
 	for {
 		// After (re)connecting, and whenever poll passes in silence, ask: a change made while
 		// this shard was not listening is found this way.
-		var v string
-		err := conn.QueryRow(ctx, `SELECT version FROM kb_current`).Scan(&v)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		v, err := currentVersion(ctx, conn)
+		if err != nil {
 			return err
 		}
 		if v != "" {
