@@ -46,9 +46,6 @@ func New(live *knowledge.Live, store Store) *Editor {
 	return &Editor{live: live, store: store}
 }
 
-// Store is where the editor keeps the knowledge.
-func (e *Editor) Store() Store { return e.store }
-
 // Files returns the knowledge files by name, as the store holds them now.
 func (e *Editor) Files() (map[string][]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), storeWait)

@@ -12,7 +12,7 @@ import (
 	"github.com/footbot/footbot/knowledge"
 )
 
-func newEditor(t *testing.T) (*Editor, string) {
+func newEditor(t *testing.T) (*Editor, *Folder, string) {
 	t.Helper()
 	base, err := knowledge.Default()
 	if err != nil {
@@ -25,19 +25,20 @@ func newEditor(t *testing.T) (*Editor, string) {
 	live := knowledge.NewLive(ix)
 	t.Cleanup(func() { live.Close() })
 	data := t.TempDir()
-	return New(live, NewFolder("", data)), data
+	f := NewFolder("", data)
+	return New(live, f), f, data
 }
 
 func TestTheFirstChangeCopiesTheBuiltInKnowledge(t *testing.T) {
-	e, data := newEditor(t)
+	e, folder, data := newEditor(t)
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	r, err := e.Teach("123", "how-often", "how many times a week for my nan", now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	copied := filepath.Join(data, ShippedCopy)
-	if r.Copied != copied || e.Store().(*Folder).Dir() != copied || !strings.HasPrefix(r.File, copied) {
-		t.Errorf("copied %q, dir %q, file %q; want everything in %s", r.Copied, e.Store().(*Folder).Dir(), r.File, copied)
+	if r.Copied != copied || folder.Dir() != copied || !strings.HasPrefix(r.File, copied) {
+		t.Errorf("copied %q, dir %q, file %q; want everything in %s", r.Copied, folder.Dir(), r.File, copied)
 	}
 	if EffectiveDir("", data) != copied {
 		t.Error("after a change, footbot would not start from the copy")
@@ -53,7 +54,7 @@ func TestTheFirstChangeCopiesTheBuiltInKnowledge(t *testing.T) {
 }
 
 func TestImportsAndRollbacksRefuseWhatTheyShouldNotTouch(t *testing.T) {
-	e, data := newEditor(t)
+	e, _, data := newEditor(t)
 	now := time.Now()
 	for _, name := range []string{"../evil.yaml", "faq.txt", "", "a/b.yaml"} {
 		if _, _, err := e.PrepareImport(name, []byte("entries:\n"), now); err == nil {
