@@ -13,6 +13,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	t.Helper()
 	t.Setenv("DISCORD_TOKEN", "")
 	t.Setenv("KNOWLEDGE_DIR", "")
+	t.Setenv("DATA_DIR", t.TempDir()) // a teach records itself there
 	var out, errOut bytes.Buffer
 	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()

@@ -19,8 +19,9 @@ func teach(ctx context.Context, cfg config.Config, args []string, stdout io.Writ
 
 Adds QUESTION as one more way of asking for entry ENTRY_ID, in the knowledge files of DIR
 (default: KNOWLEDGE_DIR). Only one line is added; comments and layout stay. The folder is
-validated first, so a teach that would break it changes nothing. A running bot that watches
-the folder picks the change up by itself. With DATABASE_URL set, the knowledge every shard
+validated first, so a teach that would break it changes nothing; the change is recorded in
+DATA_DIR's change log, as a teach from Discord is. A running bot that watches the folder picks
+the change up by itself. With DATABASE_URL set, the knowledge every shard
 shares in the database is changed instead, and every running shard answers with it at once.`, stdout)
 	dir := fs.String("knowledge", kbedit.EffectiveDir(cfg.KnowledgeDir, cfg.DataDir), "knowledge folder (default: KNOWLEDGE_DIR, else DATA_DIR/knowledge if a change from Discord made it)")
 	if err := parse(fs, args); err != nil {
@@ -33,14 +34,8 @@ shares in the database is changed instead, and every running shard answers with 
 		return errors.New("teach needs an entry id and a question: footbot teach how-often \"how many times a week is ok\"")
 	}
 	id, question := fs.Arg(0), strings.Join(fs.Args()[1:], " ")
-	if cfg.DatabaseURL == "" {
-		t, err := knowledge.Teach(*dir, id, question)
-		if err := explainInvalid(err, stdout); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "added to %s:%d\n", t.File, t.Line)
-		return nil
-	}
+	// The same path as a teach from Discord: validated, stored with a line in the change log,
+	// and kept in the history /kb rollback restores.
 	log := slog.New(slog.DiscardHandler)
 	stores, err := openStores(ctx, cfg, *dir, log)
 	if err != nil {
@@ -48,7 +43,7 @@ shares in the database is changed instead, and every running shard answers with 
 	}
 	defer stores.Close()
 	live, err := stores.live(ctx, *dir, log)
-	if err != nil {
+	if err := explainInvalid(err, stdout); err != nil {
 		return err
 	}
 	defer live.Close()
@@ -56,7 +51,11 @@ shares in the database is changed instead, and every running shard answers with 
 	if err := explainInvalid(err, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "added to %s:%d (version %s, in service on every shard)\n", r.File, r.Line, live.Base().Version)
+	if stores.db == nil {
+		fmt.Fprintf(stdout, "added to %s:%d\n", r.File, r.Line)
+	} else {
+		fmt.Fprintf(stdout, "added to %s:%d (version %s, in service on every shard)\n", r.File, r.Line, live.Base().Version)
+	}
 	return nil
 }
 
