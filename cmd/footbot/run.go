@@ -139,8 +139,9 @@ const followPoll = time.Second
 // healthy says whether the bot can answer: a knowledge base is loaded, the database (if any)
 // answers, and the gateway session is ready.
 func (m *Main) healthy() error {
+	// The database's errors name it (host:port/database), never its password.
 	if err := m.down.Load(); err != nil {
-		return fmt.Errorf("database unreachable (%s): %w", postgres.Redact(m.Config.DatabaseURL), *err)
+		return fmt.Errorf("database unreachable: %w", *err)
 	}
 	if !m.built.Load() {
 		return errors.New("starting: the knowledge base is not loaded yet")
@@ -149,8 +150,7 @@ func (m *Main) healthy() error {
 		ctx, cancel := context.WithTimeout(context.Background(), healthWait)
 		defer cancel()
 		if err := m.stores.db.Ping(ctx); err != nil {
-			return fmt.Errorf("database unreachable (%s): %w; answering from the knowledge in memory, feedback kept until it is back",
-				postgres.Redact(m.Config.DatabaseURL), err)
+			return fmt.Errorf("database unreachable: %w; answering from the knowledge in memory, feedback kept until it is back", err)
 		}
 	}
 	if !m.bot.Ready() {
