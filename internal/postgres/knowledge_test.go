@@ -49,13 +49,20 @@ func TestKnowledgeStore(t *testing.T) {
 
 func TestOnlyTheFirstSeedIsStored(t *testing.T) {
 	srv := pgtest.Start(t)
-	db, k := seeded(t, srv)
+	_, k := seeded(t, srv)
+	ctx := context.Background()
+	first, err := k.CurrentVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	files, _ := knowledge.ShippedFiles()
 	files["extra.yaml"] = []byte("entries: []\n")
-	if stored, err := k.Seed(context.Background(), files, knowledge.VersionOf(files), time.Now()); err != nil || stored {
+	if stored, err := k.Seed(ctx, files, knowledge.VersionOf(files), time.Now()); err != nil || stored {
 		t.Errorf("a second Seed: stored %v, %v", stored, err)
 	}
-	_ = db
+	if v, err := k.Latest(ctx); err != nil || v.ID != first || v.Files["extra.yaml"] != nil {
+		t.Errorf("after a second Seed the latest is %s (%v), want the first, %s, unchanged", v.ID, err, first)
+	}
 }
 
 // TestFollowHearsEveryCommit: a shard that follows the database hears a commit made through
