@@ -33,7 +33,8 @@ func (f *flaky) AddVote(a, e, u string, h bool, at time.Time) (bool, error) {
 }
 
 func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
-	b, err := Open(t.TempDir())
+	dir := t.TempDir()
+	b, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
 	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
-	b2, err := Open(b.path[:len(b.path)-len("/feedback.db")])
+	b2, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Declined) != 1 || r.Declined[0].Count != 3 || len(r.NotHelpful) != 1 {
+	if len(r.Declined) != 1 || r.Declined[0].Count != 3 || len(r.NotHelpful) != 1 || r.NotHelpful[0].NotHelpful != 1 || r.NotHelpful[0].Helpful != 1 {
 		t.Errorf("after the store came back: declined %+v, not helpful %+v", r.Declined, r.NotHelpful)
 	}
 	if dropped.Load() != 0 {

@@ -73,7 +73,7 @@ type Server struct {
 	// otherwise, when they run as the test's own user.
 	runAs *user.User
 
-	mu      sync.Mutex // guards running and databases; NewDatabase may be called by parallel subtests
+	mu      sync.Mutex // guards running and dbs; NewDatabase may be called by parallel subtests
 	running bool
 	dbs     int // databases created so far, for unique names
 }
@@ -179,7 +179,7 @@ func (s *Server) NewDatabase(t testing.TB) string {
 	if err := s.admin(q); err != nil {
 		t.Fatalf("pgtest: creating database %s: %v", name, err)
 	}
-	return s.url(name, s.password)
+	return s.url(name)
 }
 
 // Password is the footbot role's password (tests grep logs for it).
@@ -299,10 +299,10 @@ func (s *Server) admin(sql string) error {
 }
 
 // url is a postgres:// URL for the footbot role over TCP.
-func (s *Server) url(dbname, password string) string {
+func (s *Server) url(dbname string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(role, password),
+		User:     url.UserPassword(role, s.password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
 		Path:     "/" + dbname,
 		RawQuery: "sslmode=disable",

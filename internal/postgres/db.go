@@ -112,10 +112,7 @@ func Redact(url string) string {
 // does, but reads neither the environment nor files as pgx would: Redact describes what the
 // URL says. Several hosts come back joined by commas, as are their ports.
 func parseTarget(s string) (host, port, db string, ok bool) {
-	rest, isURL := strings.CutPrefix(s, "postgres://")
-	if !isURL {
-		rest, isURL = strings.CutPrefix(s, "postgresql://")
-	}
+	rest, isURL := cutScheme(s)
 	if !isURL {
 		kv, ok := keywords(s)
 		if !ok {
@@ -161,6 +158,15 @@ func parseTarget(s string) (host, port, db string, ok bool) {
 	return host, port, db, validPort(port)
 }
 
+// cutScheme strips the scheme of a postgres:// or postgresql:// URL; ok is false for anything
+// else (the key=value form).
+func cutScheme(s string) (rest string, ok bool) {
+	if rest, ok = strings.CutPrefix(s, "postgres://"); ok {
+		return rest, true
+	}
+	return strings.CutPrefix(s, "postgresql://")
+}
+
 func validPort(port string) bool {
 	for p := range strings.SplitSeq(port, ",") { // several hosts take several ports
 		if _, err := strconv.ParseUint(p, 10, 16); p != "" && err != nil {
@@ -201,15 +207,8 @@ func scrub(err error, connString, password string) error {
 	if err == nil {
 		return nil
 	}
-	passwords := []string{password, urlPassword(connString)}
-	if u, err := url.Parse(connString); err == nil {
-		passwords = append(passwords, u.Query().Get("password"))
-	}
-	if kv, ok := keywords(connString); ok {
-		passwords = append(passwords, kv["password"])
-	}
 	var secrets []string
-	for _, p := range passwords {
+	for _, p := range append(passwords(connString), password) {
 		if p != "" {
 			secrets = append(secrets, p, url.QueryEscape(p), url.PathEscape(p), url.UserPassword("", p).String()[1:])
 		}
@@ -228,14 +227,32 @@ func scrub(err error, connString, password string) error {
 
 func (db *DB) scrub(err error) error { return scrub(err, db.url, db.password) }
 
+// passwords lists the passwords a connection string holds, in every place pgx reads one: a
+// postgres:// URL's user info, its password query parameter, and the key=value form's password.
+// scrub removes them all from errors; Password gives a logger the first.
+func passwords(connString string) []string {
+	var ps []string
+	add := func(p string) {
+		if p != "" {
+			ps = append(ps, p)
+		}
+	}
+	add(urlPassword(connString))
+	if u, err := url.Parse(connString); err == nil {
+		add(u.Query().Get("password"))
+	}
+	if kv, ok := keywords(connString); ok {
+		add(kv["password"])
+	}
+	return ps
+}
+
 // urlPassword is the password of a postgres:// URL, even one url.Parse refuses: whatever lies
 // between the first ':' after the scheme and the last '@' before the path.
 func urlPassword(s string) string {
-	rest, ok := strings.CutPrefix(s, "postgres://")
+	rest, ok := cutScheme(s)
 	if !ok {
-		if rest, ok = strings.CutPrefix(s, "postgresql://"); !ok {
-			return ""
-		}
+		return ""
 	}
 	if i := strings.IndexAny(rest, "/?"); i >= 0 {
 		rest = rest[:i]

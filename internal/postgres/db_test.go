@@ -132,3 +132,29 @@ func TestScrubKeepsTheCause(t *testing.T) {
 		t.Errorf("scrub = %v (is deadline: %v), want the password out and the cause kept", err, errors.Is(err, context.DeadlineExceeded))
 	}
 }
+
+// TestPasswordIsWhatScrubRemoves: the logger's password (Password) and the errors' (scrub) are
+// found in the same places, in either form of connection string.
+func TestPasswordIsWhatScrubRemoves(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://footbot:s3cret@db/faq", "s3cret"},
+		{"postgresql://footbot:s3%40cret@db/faq", "s3@cret"},
+		{"postgres://footbot@db/faq?password=s3cret", "s3cret"},
+		{"postgres://footbot:s3cret@db:bad/faq", "s3cret"}, // one url.Parse refuses
+		{"host=db dbname=faq password='s3 cret'", "s3 cret"},
+		{"postgres://footbot@db/faq", ""},
+		{"host=db dbname=faq", ""},
+		{"", ""},
+	} {
+		got := Password(tc.url)
+		if got != tc.want {
+			t.Errorf("Password(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+		if got == "" {
+			continue
+		}
+		if err := scrub(errors.New("failed with "+got), tc.url, ""); strings.Contains(err.Error(), got) {
+			t.Errorf("scrub(%q) left the password in %q", tc.url, err)
+		}
+	}
+}

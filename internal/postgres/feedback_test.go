@@ -101,6 +101,13 @@ func TestADeadDatabaseFailsFastAndRecovers(t *testing.T) {
 			return err
 		},
 		"Resolve": func() error { return f.Resolve(feedback.DeclinedID("before"), feedback.OutOfScope) },
+		"UnhelpfulAnswer": func() error {
+			_, err := f.UnhelpfulAnswer(feedback.DeclinedID(feedback.UnhelpfulKey("before", "e")))
+			return err
+		},
+		"ResolveUnhelpful": func() error {
+			return f.ResolveUnhelpful(feedback.DeclinedID(feedback.UnhelpfulKey("before", "e")), feedback.Confirmed)
+		},
 	}
 	for name, op := range ops {
 		began := time.Now()
@@ -154,6 +161,13 @@ func TestOldVotersAreForgotten(t *testing.T) {
 	}
 	if got, want := voters(), old-forgetBatch+1; got != want {
 		t.Errorf("after one vote %d voters remembered, want %d (%d forgotten)", got, want, forgetBatch)
+	}
+	var oldest time.Time
+	if err := f.db.pool.QueryRow(context.Background(), `SELECT min(voted_at) FROM feedback_voters`).Scan(&oldest); err != nil {
+		t.Fatal(err)
+	}
+	if want := then.Add(forgetBatch * time.Second); !oldest.Equal(want) {
+		t.Errorf("the oldest voter left voted at %v, want %v: the oldest %d go first", oldest, want, forgetBatch)
 	}
 	if _, err := f.AddVote("new2", "how-often", "u1", true, now); err != nil {
 		t.Fatal(err)

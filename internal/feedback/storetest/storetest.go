@@ -49,11 +49,7 @@ func Run(t *testing.T, open Open) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
-			})
+			closeAtEnd(t, s)
 			tc.test(t, s)
 		})
 	}
@@ -68,7 +64,7 @@ func RunCapacity(t *testing.T, kept int, open Open) {
 	}
 	t.Run("AFullStoreDropsTheLeastAskedOldestQuestion", func(t *testing.T) {
 		s := open(t)
-		t.Cleanup(func() { s.Close() })
+		closeAtEnd(t, s)
 		// "popular" is asked twice, the others once each, one minute apart: "oldest" goes first.
 		mustDecline(t, s, "popular", "u1", at(0))
 		mustDecline(t, s, "popular", "u2", at(0))
@@ -95,7 +91,7 @@ func RunCapacity(t *testing.T, kept int, open Open) {
 	})
 	t.Run("AFullStoreRecordsNoNewUnhelpfulAnswer", func(t *testing.T) {
 		s := open(t)
-		t.Cleanup(func() { s.Close() })
+		closeAtEnd(t, s)
 		for i := range kept {
 			mustUnhelpful(t, s, fmt.Sprintf("question %d", i), "entry", at(i))
 		}
@@ -475,6 +471,15 @@ func concurrentWriters(t *testing.T, s feedback.Store) {
 	if len(r.NotHelpful) != 1 || r.NotHelpful[0].NotHelpful != 1 || r.NotHelpful[0].Helpful != writers*each {
 		t.Errorf("votes = %+v, want 1 not helpful and %d helpful", r.NotHelpful, writers*each)
 	}
+}
+
+// closeAtEnd closes s when t ends, failing t if it cannot.
+func closeAtEnd(t *testing.T, s feedback.Store) {
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 }
 
 func mustDecline(t *testing.T, s feedback.Store, question, user string, when time.Time) {
