@@ -52,7 +52,7 @@ func (m *Main) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // what Run started (the database follower, the watcher) ends with it
 	cfg := m.Config
-	m.log = logging.New(m.Stderr, cfg.LogFormat, cfg.LogLevel, cfg.Token, postgres.Password(cfg.DatabaseURL))
+	m.log = logging.New(m.Stderr, cfg.LogFormat, cfg.LogLevel, postgres.Secrets(cfg.DatabaseURL, cfg.Token)...)
 	bot.RouteLibraryLogs(m.log)
 	if cfg.Token == "" {
 		return errors.New("no Discord token: create an application at https://discord.com/developers/applications, " +

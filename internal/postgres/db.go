@@ -207,14 +207,8 @@ func scrub(err error, connString, password string) error {
 	if err == nil {
 		return nil
 	}
-	var secrets []string
-	for _, p := range append(passwords(connString), password) {
-		if p != "" {
-			secrets = append(secrets, p, url.QueryEscape(p), url.PathEscape(p), url.UserPassword("", p).String()[1:])
-		}
-	}
 	msg := err.Error()
-	for _, s := range secrets {
+	for _, s := range Secrets(connString, password) {
 		if len(s) >= 3 { // "xxxxx" replacing every "a" would garble the message and hide nothing
 			msg = strings.ReplaceAll(msg, s, "xxxxx")
 		}
@@ -227,9 +221,20 @@ func scrub(err error, connString, password string) error {
 
 func (db *DB) scrub(err error) error { return scrub(err, db.url, db.password) }
 
+// Secrets is every spelling (as written, query- and path-escaped) of the passwords a connection
+// string holds, and of more: what scrub removes from errors, and what a logger must never print.
+func Secrets(connString string, more ...string) []string {
+	var out []string
+	for _, p := range append(passwords(connString), more...) {
+		if p != "" {
+			out = append(out, p, url.QueryEscape(p), url.PathEscape(p), url.UserPassword("", p).String()[1:])
+		}
+	}
+	return out
+}
+
 // passwords lists the passwords a connection string holds, in every place pgx reads one: a
 // postgres:// URL's user info, its password query parameter, and the key=value form's password.
-// scrub removes them all from errors; Password gives a logger the first.
 func passwords(connString string) []string {
 	var ps []string
 	add := func(p string) {
