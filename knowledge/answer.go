@@ -98,20 +98,18 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	if parts := splitQuestions(q); len(parts) > 1 && d.outcome == Answered {
-		for _, part := range parts {
-			pw := wordsOf(part)
+	if d.outcome == Answered {
+		// Only an answer with room for another entry is worth a search per part.
+		for _, pw := range splitQuestions(q) {
+			if len(d.entries) >= maxEntries {
+				break
+			}
 			pd, _, err := ix.consider(ctx, pw, ix.signals.safety(pw), false)
 			if err != nil {
 				return Answer{}, err
 			}
-			if pd.outcome != Answered {
-				continue
-			}
-			for _, e := range pd.entries {
-				if len(d.entries) < maxEntries && !slices.Contains(d.entries, e) {
-					d.entries = append(d.entries, e)
-				}
+			if pd.outcome == Answered {
+				d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
 			}
 		}
 	}
@@ -247,7 +245,10 @@ func (ix *Index) safetyEntries() []*Entry {
 func uniqueEntries(in []*Entry, n int) []*Entry {
 	out := make([]*Entry, 0, n)
 	for _, e := range in {
-		if !slices.Contains(out, e) && len(out) < n {
+		if len(out) == n {
+			break
+		}
+		if !slices.Contains(out, e) {
 			out = append(out, e)
 		}
 	}
@@ -258,13 +259,13 @@ func uniqueEntries(in []*Entry, n int) []*Entry {
 // or at "and also" / "also," joining two questions.
 var questionBreak = regexp.MustCompile(`\?+\s+|(?i)[,;.]?\s+(?:and\s+also|also|plus)[,:]?\s+`)
 
-// splitQuestions returns the questions of a message when it holds two or more, each with a few
-// words; nil otherwise.
-func splitQuestions(q string) []string {
-	var parts []string
+// splitQuestions returns the words of each question of a message when it holds two or more,
+// each with a few words; nil otherwise.
+func splitQuestions(q string) [][]string {
+	var parts [][]string
 	for _, p := range questionBreak.Split(q, -1) {
-		if len(wordsOf(p)) >= 3 {
-			parts = append(parts, p)
+		if w := wordsOf(p); len(w) >= 3 {
+			parts = append(parts, w)
 		}
 	}
 	if len(parts) < 2 {

@@ -52,11 +52,9 @@ func BenchmarkBuildIndex(b *testing.B) {
 	}
 }
 
-func benchIndex(b *testing.B) *Index { return testIndex(b) }
-
 func BenchmarkAnswer(b *testing.B) {
 	b.ReportAllocs()
-	answerLoop(b, benchIndex(b))
+	answerLoop(b, testIndex(b))
 }
 
 // answerLoop answers the benchmark questions in turn, b.N of them.
@@ -74,7 +72,7 @@ func answerLoop(b *testing.B, ix *Index) {
 // BenchmarkBleveQuery runs only the bleve search that Answer runs, on the same index: the
 // questions are cleaned, corrected and analysed beforehand, as that is footbot's work.
 func BenchmarkBleveQuery(b *testing.B) {
-	ix := benchIndex(b)
+	ix := testIndex(b)
 	ctx := context.Background()
 	qs := make([]analysedQuestion, len(benchQuestions))
 	for i, q := range benchQuestions {

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -122,7 +123,7 @@ func (b *Base) Diff(old *Base) Changes {
 	// Files are compared by name: the first change to the built-in knowledge moves every file
 	// into DATA_DIR without changing it.
 	before, after := entriesPerFile(old), entriesPerFile(b)
-	for _, name := range sortedKeys(before) {
+	for _, name := range slices.Sorted(maps.Keys(before)) {
 		if lostMost(before[name].n, after[name].n) {
 			path := cmp.Or(after[name].path, before[name].path)
 			c.Warnings = append(c.Warnings, warning(path, 1, "the file lost most of its entries (%d → %d)", before[name].n, after[name].n))
@@ -209,14 +210,16 @@ func settingsDiff(old, b *Base) []SettingChange {
 	text("emergency", old.Emergency.Text, b.Emergency.Text)
 	list("emergency", "emergency triggers", old.Emergency.Triggers, b.Emergency.Triggers)
 	list("synonyms", "synonym groups", joinAll(old.Synonyms), joinAll(b.Synonyms))
-	var before, after []string
-	for _, t := range old.OutOfScope {
-		before = append(before, t.Topic+": "+strings.Join(t.Triggers, ",")+" unless "+strings.Join(t.Unless, ","))
+	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
+	return out
+}
+
+// offTopicLines writes each out-of-scope topic as one comparable line.
+func offTopicLines(topics []OffTopic) []string {
+	out := make([]string, len(topics))
+	for i, t := range topics {
+		out[i] = t.Topic + ": " + strings.Join(t.Triggers, ",") + " unless " + strings.Join(t.Unless, ",")
 	}
-	for _, t := range b.OutOfScope {
-		after = append(after, t.Topic+": "+strings.Join(t.Triggers, ",")+" unless "+strings.Join(t.Unless, ","))
-	}
-	list("out_of_scope", "out-of-scope topics", before, after)
 	return out
 }
 
@@ -241,15 +244,6 @@ func entriesPerFile(b *Base) map[string]fileCount {
 		out[name] = fileCount{e.File, out[name].n + 1}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func warning(file string, line int, format string, args ...any) Problem {

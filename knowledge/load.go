@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -124,22 +123,22 @@ func WriteShipped(dir string) error {
 }
 
 // VersionOf is the version the knowledge files would load as (Base.Version), without loading
-// them: a store compares what it holds with what is in service by it.
+// them: a store compares what it holds with what is in service by it. Load computes Version
+// with it too.
 func VersionOf(files map[string][]byte) string {
-	names := slices.Sorted(maps.Keys(files))
 	sum := sha256.New()
-	for _, name := range names {
-		if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
-			versionAdd(sum, name, files[name])
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if isKnowledgeFile(name) {
+			fmt.Fprintf(sum, "%s\x00%d\x00", name, len(files[name]))
+			sum.Write(files[name])
 		}
 	}
 	return hex.EncodeToString(sum.Sum(nil))[:12]
 }
 
-// versionAdd adds one file to a version's hash, as Load and VersionOf both do.
-func versionAdd(sum io.Writer, name string, data []byte) {
-	fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
-	sum.Write(data)
+// isKnowledgeFile reports whether a file name is a knowledge file's: *.yaml or *.yml.
+func isKnowledgeFile(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
 // LoadDir loads and validates the knowledge files (*.yaml, *.yml) in dir.
@@ -157,23 +156,21 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
-	names = slices.DeleteFunc(names, func(n string) bool {
-		return !strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml")
-	})
+	names = slices.DeleteFunc(names, func(n string) bool { return !isKnowledgeFile(n) })
 	sort.Strings(names)
 	l := &loader{dir: dir, byID: map[string]*Entry{}}
 	l.base.settingsIn = map[string]string{}
 	if len(names) == 0 {
 		l.problem(dir, 0, "no knowledge files (*.yaml) found")
 	}
-	sum := sha256.New()
+	files := make(map[string][]byte, len(names))
 	for _, name := range names {
 		data, err := readLimited(fsys, name)
 		if err != nil {
 			l.problem(l.fileName(name), 1, "%v", err) // about the whole file: point at its start
 			continue
 		}
-		versionAdd(sum, name, data)
+		files[name] = data
 		l.file(l.fileName(name), data)
 	}
 	l.finish()
@@ -183,7 +180,7 @@ func Load(fsys fs.FS, dir string) (*Base, error) {
 		})
 		return nil, &ValidationError{Problems: l.problems}
 	}
-	l.base.Version = hex.EncodeToString(sum.Sum(nil))[:12]
+	l.base.Version = VersionOf(files)
 	l.base.byID = l.byID
 	l.base.Warnings = l.warnings
 	return &l.base, nil
@@ -370,11 +367,8 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 func (l *loader) triggers(file string, lines func(int) int, what string, list []string) {
 	for i, t := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(t))
-		for _, part := range strings.Split(list[i], "+") {
-			if len(wordsOf(strings.TrimSuffix(strings.TrimSpace(part), "*"))) == 0 {
-				l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
-				break
-			}
+		if _, complete := parseTrigger(list[i], false); !complete {
+			l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
 		}
 	}
 }

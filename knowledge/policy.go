@@ -45,7 +45,7 @@ type features struct {
 	unknown    int     // terms no entry contains
 	unknownW   float64 // their summed weight
 	domain     bool    // names the subject itself: foot, feet, massage (see vocabulary.mentionsDomain)
-	safety     bool    // names a risk the article lists (see Detector)
+	safety     bool    // names a risk the article lists (see signals.safety)
 	emergency  bool    // describes symptoms that need help now
 	clot       bool    // names a blood clot: the one risk that is also an emergency sign
 	permission bool    // asks whether massage is all right: "can I", "is it safe", "ok to"
@@ -191,11 +191,9 @@ func safetyAnswer(_ features, hits []hit, safety *Entry, th thresholds) decision
 	}
 	d := decision{outcome: Answered, entries: []*Entry{safety}}
 	for _, h := range hits {
-		if h.entry.Kind == KindSafety {
-			continue
-		}
-		if h.coverage >= th.coverage && len(d.entries) == 1 && h.coverage >= hits[0].coverage {
+		if h.entry.Kind != KindSafety && h.coverage >= th.coverage && h.coverage >= hits[0].coverage {
 			d.entries = append(d.entries, h.entry)
+			break
 		}
 	}
 	return d
@@ -265,10 +263,15 @@ var (
 
 // confidence is how likely an answer is right, from 0 to 1.
 func confidence(f features, hits []hit) float64 {
-	x := confidenceInputsOf(f, hits)
-	z := confidenceBias
-	for i, w := range confidenceWeights {
-		z += w * x[i]
+	return logistic(confidenceWeights, confidenceBias, confidenceInputsOf(f, hits))
+}
+
+// logistic is the logistic regression with weights w and bias b at x, from 0 to 1: how
+// confidence is computed, and how fitConfidence fits its weights.
+func logistic(w confidenceInputs, b float64, x confidenceInputs) float64 {
+	z := b
+	for i := range w {
+		z += w[i] * x[i]
 	}
 	return 1 / (1 + math.Exp(-z))
 }

@@ -5,43 +5,50 @@ import (
 	"testing"
 )
 
-// TestPolicyRules drives decide directly: one row per rule of the policy, each with the features
-// and hits that should make exactly that rule decide.
+// The entries, thresholds and hits of the policy table below.
+var (
+	policySafety  = &Entry{ID: "who-should-avoid", Kind: KindSafety}
+	policyHowLong = &Entry{ID: "how-long", Kind: KindFAQ}
+	policySleep   = &Entry{ID: "benefit-sleep", Kind: KindBenefit}
+	policyPain    = &Entry{ID: "benefit-pain", Kind: KindBenefit}
+	policyTh      = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
+	sureHits      = []hit{{entry: policyHowLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: policySleep, coverage: 0.2, score: 0.5, rank: 0.3}}
+	weakHits      = []hit{{entry: policySleep, coverage: 0.3, score: 0.4, rank: 0.6}}
+)
+
+// policyCases are the rows of TestPolicyRules: the features and hits that should make exactly
+// the named rule decide. TestEveryRuleIsTested checks that every rule has one.
+var policyCases = []struct {
+	name    string
+	f       features
+	hits    []hit
+	rule    string
+	outcome Outcome
+	entries []*Entry
+}{
+	{"a question an entry lists word for word", features{terms: 3, known: 2, exact: policySleep}, sureHits, "exact-phrasing", Answered, []*Entry{policySleep}},
+	{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
+	{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
+		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
+	{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
+	{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sureHits, "no-topic", Greeting, nil},
+	{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sureHits, "off-topic", Declined, nil},
+	{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
+	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
+	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},
+	{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: policyPain, coverage: 1, score: 1, rank: 1.3}, {entry: policySleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
+	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"a risk in a story that matches another entry only loosely: the safety entry", features{terms: 2, known: 1, safety: true}, weakHits, "risk-unsure", Answered, []*Entry{policySafety}},
+	{"a risk and no match at all: the safety entry", features{terms: 2, known: 1, safety: true}, nil, "risk-unsure", Answered, []*Entry{policySafety}},
+	{"a weak match is declined", features{terms: 3, known: 2}, weakHits, "weak", Declined, nil},
+}
+
+// TestPolicyRules drives decide directly, one row of policyCases at a time.
 func TestPolicyRules(t *testing.T) {
-	safety := &Entry{ID: "who-should-avoid", Kind: KindSafety}
-	howLong := &Entry{ID: "how-long", Kind: KindFAQ}
-	sleep := &Entry{ID: "benefit-sleep", Kind: KindBenefit}
-	pain := &Entry{ID: "benefit-pain", Kind: KindBenefit}
-	th := thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
-	sure := []hit{{entry: howLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: sleep, coverage: 0.2, score: 0.5, rank: 0.3}}
-	weak := []hit{{entry: sleep, coverage: 0.3, score: 0.4, rank: 0.6}}
-	for _, c := range []struct {
-		name    string
-		f       features
-		hits    []hit
-		rule    string
-		outcome Outcome
-		entries []*Entry
-	}{
-		{"a question an entry lists word for word", features{terms: 3, known: 2, exact: sleep}, sure, "exact-phrasing", Answered, []*Entry{sleep}},
-		{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
-		{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
-			features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sure, "risk-permission", Answered, []*Entry{safety, howLong}},
-		{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
-		{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sure, "no-topic", Greeting, nil},
-		{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sure, "off-topic", Declined, nil},
-		{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weak, "risk-permission", Answered, []*Entry{safety}},
-		{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sure, "avoid-question", Answered, []*Entry{safety}},
-		{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sure, "no-match", Declined, nil},
-		{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: pain, coverage: 1, score: 1, rank: 1.3}, {entry: sleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
-		{"a sure match is answered", features{terms: 3, known: 2}, sure, "confident", Answered, []*Entry{howLong}},
-		{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sure, "confident", Answered, []*Entry{howLong}},
-		{"a risk in a story that matches another entry only loosely: the safety entry", features{terms: 2, known: 1, safety: true}, weak, "risk-unsure", Answered, []*Entry{safety}},
-		{"a risk and no match at all: the safety entry", features{terms: 2, known: 1, safety: true}, nil, "risk-unsure", Answered, []*Entry{safety}},
-		{"a weak match is declined", features{terms: 3, known: 2}, weak, "weak", Declined, nil},
-	} {
+	for _, c := range policyCases {
 		t.Run(c.name, func(t *testing.T) {
-			d := decide(c.f, c.hits, safety, th)
+			d := decide(c.f, c.hits, policySafety, policyTh)
 			if d.rule != c.rule || d.outcome != c.outcome || len(d.entries) != len(c.entries) {
 				t.Fatalf("rule %s, outcome %s, entries %d; want %s, %s, %d", d.rule, d.outcome, len(d.entries), c.rule, c.outcome, len(c.entries))
 			}
@@ -57,20 +64,23 @@ func TestPolicyRules(t *testing.T) {
 	}
 }
 
-// TestEveryRuleIsTested keeps the table above complete: a new rule needs a row.
+// TestEveryRuleIsTested keeps policyCases complete: a new rule needs a row, and a row names a
+// rule the policy has.
 func TestEveryRuleIsTested(t *testing.T) {
-	want := map[string]bool{"emergency": true, "no-topic": true, "off-topic": true, "risk-permission": true,
-		"avoid-question": true, "exact-phrasing": true, "no-match": true, "risk-unsure": true, "ambiguous": true, "confident": true, "weak": true}
+	tested := map[string]bool{}
+	for _, c := range policyCases {
+		tested[c.rule] = true
+	}
 	for _, r := range policy {
-		if !want[r.name] {
+		if !tested[r.name] {
 			t.Errorf("rule %q has no row in TestPolicyRules", r.name)
 		}
 		if r.reason == "" {
 			t.Errorf("rule %q has no reason", r.name)
 		}
-		delete(want, r.name)
+		delete(tested, r.name)
 	}
-	for name := range want {
+	for name := range tested {
 		t.Errorf("TestPolicyRules tests %q, which the policy no longer has", name)
 	}
 }

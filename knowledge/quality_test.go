@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -325,7 +324,9 @@ func TestFitThresholds(t *testing.T) {
 		for k := 0.0; k <= 1.01; k += 0.2 {
 			for _, f := range []float64{0.5, 1, 1.5, 2, 3, 4, 1e9} {
 				for _, fd := range []float64{1, 2, 3, 4, 6, 1e9} {
-					th := thresholds{coverage: c, known: k, foreign: f, foreignDomain: fd}
+					// riskCoverage stays as fitted: left at zero, the risk-unsure rule would never apply.
+					th := fitted
+					th.coverage, th.known, th.foreign, th.foreignDomain = c, k, f, fd
 					if n := score(th); n > bestScore {
 						best, bestScore = th, n
 					}
@@ -375,11 +376,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 		var gw confidenceInputs
 		gb := 0.0
 		for i, x := range xs {
-			z := b
-			for j := range w {
-				z += w[j] * x[j]
-			}
-			d := 1/(1+math.Exp(-z)) - ys[i]
+			d := logistic(w, b, x) - ys[i]
 			for j := range w {
 				gw[j] += d * x[j]
 			}
@@ -393,11 +390,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 	}
 	after := make([]scored, len(xs))
 	for i, x := range xs {
-		z := b
-		for j := range w {
-			z += w[j] * x[j]
-		}
-		after[i] = scored{1 / (1 + math.Exp(-z)), ys[i] == 1}
+		after[i] = scored{logistic(w, b, x), ys[i] == 1}
 	}
 	t.Logf("%d answered tuning questions: AUC %.3f in service, %.3f fitted", len(xs), auc(before), auc(after))
 	weights := make([]string, len(w))

@@ -173,18 +173,27 @@ func compileTriggers(specs []string, typos bool) *triggerSet {
 func parseTriggers(specs []string, typos bool) []trigger {
 	out := make([]trigger, 0, len(specs))
 	for _, spec := range specs {
-		var t trigger
-		for _, part := range strings.Split(spec, "+") {
-			part = strings.TrimSpace(part)
-			if tw := wordsOf(strings.TrimSuffix(part, "*")); len(tw) > 0 {
-				t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*"), typos: typos})
-			}
-		}
-		if len(t) > 0 {
+		if t, _ := parseTrigger(spec, typos); len(t) > 0 {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// parseTrigger splits one trigger ("calf + swollen", "pregnan*") into its phrases, leaving out
+// parts with no words; complete is false when there was such a part, which the loader reports.
+func parseTrigger(spec string, typos bool) (t trigger, complete bool) {
+	complete = true
+	for _, part := range strings.Split(spec, "+") {
+		part = strings.TrimSpace(part)
+		tw := wordsOf(strings.TrimSuffix(part, "*"))
+		if len(tw) == 0 {
+			complete = false
+			continue
+		}
+		t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*"), typos: typos})
+	}
+	return t, complete
 }
 
 // matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last

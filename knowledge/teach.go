@@ -172,7 +172,7 @@ func ReadFiles(dir string) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, de := range entries {
 		name := de.Name()
-		if de.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+		if de.IsDir() || !isKnowledgeFile(name) {
 			continue
 		}
 		if out[name], err = os.ReadFile(filepath.Join(dir, name)); err != nil {

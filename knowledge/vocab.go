@@ -33,8 +33,8 @@ sister brother son daughter kids aunt uncle cousin roommate coworker colleague`)
 
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
-// bodyTerm is below confidenceThreshold, so a question whose telling words an entry only
-// mentions in passing ("massage therapist", "feet smell") is not answered with that entry.
+// bodyTerm is lower, so an entry that only mentions a question's telling words in passing
+// ("massage therapist", "feet smell") covers less of it than one that is about them.
 const (
 	topicTerm = 1.0
 	bodyTerm  = 0.5
