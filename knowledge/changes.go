@@ -207,8 +207,10 @@ func settingsDiff(old, b *Base) []SettingChange {
 	text("disclaimer", old.Disclaimer, b.Disclaimer)
 	text("safety", old.Safety.Text, b.Safety.Text)
 	list("safety", "safety triggers", old.Safety.Triggers, b.Safety.Triggers)
+	list("safety", "safety not-phrases", old.Safety.Not, b.Safety.Not)
 	text("emergency", old.Emergency.Text, b.Emergency.Text)
 	list("emergency", "emergency triggers", old.Emergency.Triggers, b.Emergency.Triggers)
+	list("emergency", "emergency not-phrases", old.Emergency.Not, b.Emergency.Not)
 	list("synonyms", "synonym groups", joinAll(old.Synonyms), joinAll(b.Synonyms))
 	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
 	return out

@@ -94,3 +94,23 @@ func TestTheShippedKnowledgeHasNoWarnings(t *testing.T) {
 		t.Error(w)
 	}
 }
+
+func TestAnEditOfANotListIsAChange(t *testing.T) {
+	files, err := ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["notices.yaml"] = []byte(strings.Replace(string(files["notices.yaml"]), "    - feeling blue\n", "    - feeling blue\n    - feeling kinda blue\n", 1))
+	after, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := after.Diff(before)
+	if c.Empty() || !strings.Contains(c.Text(), "emergency not-phrases +1/−0") {
+		t.Errorf("a new not: phrase: %q", c.Text())
+	}
+}
