@@ -15,7 +15,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 )
 
-// Taught says where Teach wrote a question.
+// Taught says where TeachFiles added a question.
 type Taught struct {
 	File string // the knowledge file
 	Line int    // the line it added
@@ -27,32 +27,15 @@ type Taught struct {
 // ErrAlreadyTaught is returned when the entry already has the question as a phrasing.
 var ErrAlreadyTaught = errors.New("the entry already has this question")
 
-// Teach adds question to the alternate questions of entry id in the knowledge folder dir: a
-// missed question that a moderator says this entry answers. It edits the file's syntax tree only
-// to find where the entry's questions end and adds one line there, so the file keeps its
-// comments, order and layout and its diff only adds a line. (A questions list written inline,
-// [a, b], is the exception: that one line is rewritten.)
+// TeachFiles adds question to the alternate questions of entry id in knowledge files (by name,
+// as ReadFiles returns them, named in messages as if they were in dir): a missed question that a
+// moderator says this entry answers. It edits the file's syntax tree only to find where the
+// entry's questions end and adds one line there, so the file keeps its comments, order and
+// layout and its diff only adds a line. (A questions list written inline, [a, b], is the
+// exception: that one line is rewritten.)
 //
-// The folder is validated with the new line before anything is written, and the file is
-// replaced atomically (a temporary file renamed over it), so a failed teach changes nothing.
-func Teach(dir, id, question string) (Taught, error) {
-	files, err := ReadFiles(dir)
-	if err != nil {
-		return Taught{}, err
-	}
-	t, err := TeachFiles(files, dir, id, question)
-	if err != nil {
-		return Taught{}, err
-	}
-	if err := WriteFileAtomic(t.File, t.Files[filepath.Base(t.File)]); err != nil {
-		return Taught{}, fmt.Errorf("teach: %w", err)
-	}
-	return t, nil
-}
-
-// TeachFiles is Teach on knowledge files held in memory (by name, as ReadFiles returns them,
-// named in messages as if they were in dir): it returns the files with the question added, and
-// changes nothing else. A store other than a folder (a database) changes its knowledge this way.
+// The result is validated before it is returned, and the files given are not changed: the
+// store (kbedit) writes the result, or nothing when TeachFiles fails.
 func TeachFiles(files map[string][]byte, dir, id, question string) (Taught, error) {
 	question = CleanQuestion(question)
 	if question == "" {

@@ -10,15 +10,25 @@ import (
 	"github.com/footbot/footbot/knowledge"
 )
 
+// teach is TeachFiles on the files of dir.
+func teach(t *testing.T, dir, id, question string) (knowledge.Taught, error) {
+	t.Helper()
+	files, err := knowledge.ReadFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return knowledge.TeachFiles(files, dir, id, question)
+}
+
 func TestTeachAddsOneLineAndTheQuestionIsAnswered(t *testing.T) {
 	dir := copyShipped(t)
 	before, _ := os.ReadFile(filepath.Join(dir, "guidance.yaml"))
 	q := `my nan asks: how often is "too often"? #curious`
-	taught, err := knowledge.Teach(dir, "how-often", q)
+	taught, err := teach(t, dir, "how-often", q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.ReadFile(taught.File)
+	after := taught.Files["guidance.yaml"]
 	if taught.File != filepath.Join(dir, "guidance.yaml") {
 		t.Errorf("taught in %s, want guidance.yaml", taught.File)
 	}
@@ -34,9 +44,12 @@ func TestTeachAddsOneLineAndTheQuestionIsAnswered(t *testing.T) {
 	if !strings.HasPrefix(added, "      - ") || !strings.Contains(added, "too often") {
 		t.Errorf("added line %d %q", taught.Line, added)
 	}
-	base, err := knowledge.LoadDir(dir)
+	base, err := knowledge.LoadFiles(taught.Files, dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if taught.Base.Version != base.Version {
+		t.Errorf("Taught.Base is version %s, its files load as %s", taught.Base.Version, base.Version)
 	}
 	if qs := base.Entry("how-often").Questions; qs[len(qs)-1] != q {
 		t.Errorf("last question loads as %q, want %q", qs[len(qs)-1], q)
@@ -57,11 +70,11 @@ func TestTeachAnInlineQuestionsList(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "inline.yaml"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	taught, err := knowledge.Teach(dir, "inline", "third one")
+	taught, err := teach(t, dir, "inline", "third one")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(taught.File)
+	got := taught.Files[filepath.Base(taught.File)]
 	if want := strings.Replace(extra, "second one]", "second one, third one]", 1); string(got) != want {
 		t.Errorf("inline list became:\n%s", got)
 	}
@@ -69,26 +82,40 @@ func TestTeachAnInlineQuestionsList(t *testing.T) {
 
 func TestTeachRefusesWithoutChangingAnything(t *testing.T) {
 	dir := copyShipped(t)
-	before, _ := os.ReadFile(filepath.Join(dir, "faq.yaml"))
-	if _, err := knowledge.Teach(dir, "no-such-entry", "hello there"); err == nil || !strings.Contains(err.Error(), "no entry") {
-		t.Errorf("unknown entry: %v", err)
-	}
-	if _, err := knowledge.Teach(dir, "how-long", "how long should I massage my feet for?"); !errors.Is(err, knowledge.ErrAlreadyTaught) {
-		t.Errorf("a phrasing it already has: %v", err)
-	}
-	if _, err := knowledge.Teach(dir, "how-long", "   "); err == nil {
-		t.Error("an empty question was taught")
-	}
-	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("entries:\n  - id: x\n    titel: typo\n"), 0o644); err != nil {
+	files, err := knowledge.ReadFiles(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var invalid *knowledge.ValidationError
-	if _, err := knowledge.Teach(dir, "how-long", "a new question"); !errors.As(err, &invalid) {
-		t.Errorf("a broken folder: %v, want its problems", err)
+	before := string(files["faq.yaml"])
+	if _, err := knowledge.TeachFiles(files, dir, "no-such-entry", "hello there"); err == nil || !strings.Contains(err.Error(), "no entry") {
+		t.Errorf("unknown entry: %v", err)
 	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "faq.yaml")); string(after) != string(before) {
+	if _, err := knowledge.TeachFiles(files, dir, "how-long", "how long should I massage my feet for?"); !errors.Is(err, knowledge.ErrAlreadyTaught) {
+		t.Errorf("a phrasing it already has: %v", err)
+	}
+	if _, err := knowledge.TeachFiles(files, dir, "how-long", "   "); err == nil {
+		t.Error("an empty question was taught")
+	}
+	if string(files["faq.yaml"]) != before {
 		t.Error("a refused teach changed faq.yaml")
 	}
+	files["broken.yaml"] = []byte("entries:\n  - id: x\n    titel: typo\n")
+	var invalid *knowledge.ValidationError
+	if _, err := knowledge.TeachFiles(files, dir, "how-long", "a new question"); !errors.As(err, &invalid) {
+		t.Errorf("a broken folder: %v, want its problems", err)
+	}
+	if _, err := knowledge.TeachFiles(files, dir, "how-often", "yet another new question"); err == nil || string(files["faq.yaml"]) != before || len(files) != 1+len(mustShipped(t)) {
+		t.Errorf("a teach on broken files: %v; the files it was given changed", err)
+	}
+}
+
+func mustShipped(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := knowledge.ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 func TestVersionOfIsTheVersionTheFilesLoadAs(t *testing.T) {
