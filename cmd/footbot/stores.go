@@ -36,7 +36,7 @@ func openStores(ctx context.Context, cfg config.Config, dir string, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	pg := postgres.NewKnowledge(db.Pool())
+	pg := db.Knowledge()
 	return &stores{knowledge: pg, db: db, pg: pg}, nil
 }
 

@@ -63,8 +63,11 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	return db, nil
 }
 
-// Pool is the DB's connection pool, for the stores.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+// fail wraps an error of the stores with what failed and the database's name, its password
+// scrubbed.
+func (db *DB) fail(what string, err error) error {
+	return fmt.Errorf("postgres %s: %s: %w", db.target, what, db.scrub(err))
+}
 
 // Close closes every connection. The stores made on db stop working.
 func (db *DB) Close() { db.pool.Close() }

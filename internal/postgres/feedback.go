@@ -316,9 +316,7 @@ func (f *Feedback) tx(what string, fn func(context.Context, pgx.Tx) error) error
 	return nil
 }
 
-func (f *Feedback) fail(what string, err error) error {
-	return fmt.Errorf("postgres %s: %s: %w", f.db.target, what, f.db.scrub(err))
-}
+func (f *Feedback) fail(what string, err error) error { return f.db.fail(what, err) }
 
 // clean makes s storable as PostgreSQL text, which must be valid UTF-8 without NUL: Discord
 // passes on whatever a person typed. Ids are made from the text as given, so they match

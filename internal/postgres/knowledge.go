@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/footbot/footbot/internal/kbedit"
 )
@@ -18,11 +17,12 @@ import (
 // version, the version in service and the change log, in PostgreSQL. A commit notifies the
 // other shards on channel knowledgeChannel.
 type Knowledge struct {
-	pool *pgxpool.Pool
+	db *DB
 }
 
-// NewKnowledge returns the knowledge store in the database of pool (migrated by Open).
-func NewKnowledge(pool *pgxpool.Pool) *Knowledge { return &Knowledge{pool: pool} }
+// Knowledge returns the knowledge store in db. Its errors name the database, never the password,
+// as the feedback store's do.
+func (db *DB) Knowledge() *Knowledge { return &Knowledge{db: db} }
 
 // knowledgeChannel is the LISTEN/NOTIFY channel a commit announces its version on.
 const knowledgeChannel = "footbot_knowledge"
@@ -42,7 +42,11 @@ func (k *Knowledge) Latest(ctx context.Context) (kbedit.Version, error) {
 // CurrentVersion returns the version in service ("" if none), without its files: what a shard
 // compares with its own to know whether it missed a change.
 func (k *Knowledge) CurrentVersion(ctx context.Context) (string, error) {
-	return currentVersion(ctx, k.pool)
+	id, err := currentVersion(ctx, k.db.pool)
+	if err != nil {
+		return "", k.db.fail("read the knowledge version", err)
+	}
+	return id, nil
 }
 
 // currentVersion reads the version in service through db: the pool, or the connection that
@@ -56,16 +60,16 @@ func currentVersion(ctx context.Context, db interface {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("read the knowledge version: %w", err)
+		return "", err
 	}
 	return id, nil
 }
 
 // Get returns the files of a stored version.
 func (k *Knowledge) Get(ctx context.Context, version string) (kbedit.Version, error) {
-	rows, err := k.pool.Query(ctx, `SELECT name, content FROM kb_files WHERE version = $1`, version)
+	rows, err := k.db.pool.Query(ctx, `SELECT name, content FROM kb_files WHERE version = $1`, version)
 	if err != nil {
-		return kbedit.Version{}, fmt.Errorf("read knowledge version %s: %w", version, err)
+		return kbedit.Version{}, k.db.fail("read knowledge version "+version, err)
 	}
 	v := kbedit.Version{ID: version, Files: map[string][]byte{}}
 	var name string
@@ -75,7 +79,7 @@ func (k *Knowledge) Get(ctx context.Context, version string) (kbedit.Version, er
 		return nil
 	})
 	if err != nil {
-		return kbedit.Version{}, fmt.Errorf("read knowledge version %s: %w", version, err)
+		return kbedit.Version{}, k.db.fail("read knowledge version "+version, err)
 	}
 	if len(v.Files) == 0 {
 		return kbedit.Version{}, fmt.Errorf("%w: %s", kbedit.ErrUnknownVersion, version)
@@ -87,7 +91,7 @@ func (k *Knowledge) Get(ctx context.Context, version string) (kbedit.Version, er
 // notifies the other shards when it commits. It checks, with the current row locked, that the
 // version in service is still from: two moderators on two shards cannot both win.
 func (k *Knowledge) Commit(ctx context.Context, from, to kbedit.Version, c kbedit.Change) error {
-	err := pgx.BeginFunc(ctx, k.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, k.db.pool, func(tx pgx.Tx) error {
 		var cur string
 		err := tx.QueryRow(ctx, `SELECT version FROM kb_current FOR UPDATE`).Scan(&cur)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -124,17 +128,17 @@ func (k *Knowledge) Commit(ctx context.Context, from, to kbedit.Version, c kbedi
 		return kbedit.ErrConflict
 	}
 	if err != nil && !errors.Is(err, kbedit.ErrConflict) {
-		return fmt.Errorf("store the knowledge in the database: %w", err)
+		return k.db.fail("store the knowledge", err)
 	}
 	return err
 }
 
 // History returns the last n changes, newest first.
 func (k *Knowledge) History(ctx context.Context, n int) ([]kbedit.Change, error) {
-	rows, err := k.pool.Query(ctx, `SELECT at, user_id, action, entry, question, file, line, from_version, version
+	rows, err := k.db.pool.Query(ctx, `SELECT at, user_id, action, entry, question, file, line, from_version, version
 		FROM kb_changes ORDER BY id DESC LIMIT $1`, n)
 	if err != nil {
-		return nil, fmt.Errorf("read the change log: %w", err)
+		return nil, k.db.fail("read the change log", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (kbedit.Change, error) {
 		var c kbedit.Change
@@ -142,7 +146,7 @@ func (k *Knowledge) History(ctx context.Context, n int) ([]kbedit.Change, error)
 		return c, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the change log: %w", err)
+		return nil, k.db.fail("read the change log", err)
 	}
 	return out, nil
 }
@@ -169,7 +173,7 @@ func (k *Knowledge) Follow(ctx context.Context, poll time.Duration, log *slog.Lo
 		if ctx.Err() != nil {
 			return
 		}
-		log.Warn("not hearing knowledge changes from the database; retrying", "error", err, "retry_in", backoff)
+		log.Warn("not hearing knowledge changes from the database; retrying", "error", k.db.fail("listen", err), "retry_in", backoff)
 		select {
 		case <-ctx.Done():
 			return
@@ -181,19 +185,20 @@ func (k *Knowledge) Follow(ctx context.Context, poll time.Duration, log *slog.Lo
 
 // listen holds one connection with LISTEN until it fails.
 func (k *Knowledge) listen(ctx context.Context, poll time.Duration, changed func(string)) error {
-	conn, err := k.pool.Acquire(ctx)
+	conn, err := k.db.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	// The connection is closed rather than returned to the pool: it is LISTENing.
-	defer func() { conn.Conn().Close(context.Background()); conn.Release() }()
-	if _, err := conn.Exec(ctx, "LISTEN "+knowledgeChannel); err != nil {
+	// The connection leaves the pool, and is closed when listen ends: it is LISTENing.
+	listener := conn.Hijack()
+	defer listener.Close(context.Background())
+	if _, err := listener.Exec(ctx, "LISTEN "+knowledgeChannel); err != nil {
 		return err
 	}
 	for {
 		// After (re)connecting, and whenever poll passes in silence, ask: a change made while
 		// this shard was not listening is found this way.
-		v, err := currentVersion(ctx, conn)
+		v, err := currentVersion(ctx, listener)
 		if err != nil {
 			return err
 		}
@@ -202,7 +207,7 @@ func (k *Knowledge) listen(ctx context.Context, poll time.Duration, changed func
 		}
 		for {
 			wait, cancel := context.WithTimeout(ctx, poll)
-			n, err := conn.Conn().WaitForNotification(wait)
+			n, err := listener.WaitForNotification(wait)
 			cancel()
 			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 				break // poll

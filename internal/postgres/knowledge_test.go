@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func seeded(t *testing.T, srv *pgtest.Server) (*postgres.DB, *postgres.Knowledge
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	k := postgres.NewKnowledge(db.Pool())
+	k := db.Knowledge()
 	files, err := knowledge.ShippedFiles()
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +64,10 @@ func TestOnlyTheFirstSeedIsStored(t *testing.T) {
 	if v, err := k.Latest(ctx); err != nil || v.ID != first || v.Files["extra.yaml"] != nil {
 		t.Errorf("after a second Seed the latest is %s (%v), want the first, %s, unchanged", v.ID, err, first)
 	}
+	srv.Stop(t) // the store's errors name the database, as the feedback store's do
+	if _, err := k.Latest(ctx); err == nil || !strings.Contains(err.Error(), "postgres 127.0.0.1:") || strings.Contains(err.Error(), srv.Password()) {
+		t.Errorf("Latest with the database stopped: %v", err)
+	}
 }
 
 // TestFollowHearsEveryCommit: a shard that follows the database hears a commit made through
@@ -77,7 +82,7 @@ func TestFollowHearsEveryCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer writerDB.Close()
-	writer := postgres.NewKnowledge(writerDB.Pool())
+	writer := writerDB.Knowledge()
 	files, _ := knowledge.ShippedFiles()
 	first := kbedit.Version{ID: knowledge.VersionOf(files), Files: files}
 	if _, err := writer.Seed(ctx, files, first.ID, time.Now()); err != nil {
@@ -90,7 +95,7 @@ func TestFollowHearsEveryCommit(t *testing.T) {
 	defer readerDB.Close()
 	defer cancel() // first: Close waits for the follower's connection
 	heard := make(chan string, 100)
-	go postgres.NewKnowledge(readerDB.Pool()).Follow(ctx, time.Hour, quiet, func(v string) { heard <- v })
+	go readerDB.Knowledge().Follow(ctx, time.Hour, quiet, func(v string) { heard <- v })
 	expect := func(want string, within time.Duration) time.Duration {
 		t.Helper()
 		start := time.Now()
@@ -147,7 +152,7 @@ func BenchmarkChangeReachesAnotherShard(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(db.Close)
-		return postgres.NewKnowledge(db.Pool())
+		return db.Knowledge()
 	}
 	writer, reader := open(), open()
 	files, _ := knowledge.ShippedFiles()

@@ -50,7 +50,7 @@ func TestOpeningTwiceMigratesOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open %d: %v", i+1, err)
 		}
-		if got, want := schemaVersions(t, db.Pool()), embeddedVersions(t); !slices.Equal(got, want) {
+		if got, want := schemaVersions(t, db.pool), embeddedVersions(t); !slices.Equal(got, want) {
 			t.Errorf("after Open %d schema_version = %q, want %q", i+1, got, want)
 		}
 		db.Close()
@@ -86,7 +86,7 @@ func TestShardsStartingAtOnceMigrateOnce(t *testing.T) {
 		}
 		defer dbs[i].Close()
 	}
-	if got, want := schemaVersions(t, dbs[0].Pool()), embeddedVersions(t); !slices.Equal(got, want) {
+	if got, want := schemaVersions(t, dbs[0].pool), embeddedVersions(t); !slices.Equal(got, want) {
 		t.Errorf("schema_version = %q, want %q", got, want)
 	}
 	for i := range salts {
