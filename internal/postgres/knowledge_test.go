@@ -1,12 +1,9 @@
-package postgres_test
+package postgres
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,17 +11,14 @@ import (
 	"github.com/footbot/footbot/internal/kbedit"
 	kbstoretest "github.com/footbot/footbot/internal/kbedit/storetest"
 	"github.com/footbot/footbot/internal/pgtest"
-	"github.com/footbot/footbot/internal/postgres"
 	"github.com/footbot/footbot/knowledge"
 )
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
 // seeded opens a new database holding the built-in knowledge as its first version.
-func seeded(t *testing.T, srv *pgtest.Server) (*postgres.DB, *postgres.Knowledge) {
+func seeded(t *testing.T, srv *pgtest.Server) (*DB, *Knowledge) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, srv.NewDatabase(t), quiet)
+	db, err := Open(ctx, srv.NewDatabase(t), discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +71,7 @@ func TestFollowHearsEveryCommit(t *testing.T) {
 	url := srv.NewDatabase(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	writerDB, err := postgres.Open(ctx, url, quiet)
+	writerDB, err := Open(ctx, url, discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +82,14 @@ func TestFollowHearsEveryCommit(t *testing.T) {
 	if _, err := writer.Seed(ctx, files, first.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	readerDB, err := postgres.Open(ctx, url, quiet)
+	readerDB, err := Open(ctx, url, discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer readerDB.Close()
 	defer cancel() // first: Close waits for the follower's connection
 	heard := make(chan string, 100)
-	go readerDB.Knowledge().Follow(ctx, time.Hour, quiet, func(v string) { heard <- v })
+	go readerDB.Knowledge().Follow(ctx, time.Hour, discard, func(v string) { heard <- v })
 	expect := func(want string, within time.Duration) time.Duration {
 		t.Helper()
 		start := time.Now()
@@ -146,8 +140,8 @@ func BenchmarkChangeReachesAnotherShard(b *testing.B) {
 	url := srv.NewDatabase(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	open := func() *postgres.Knowledge {
-		db, err := postgres.Open(ctx, url, quiet)
+	open := func() *Knowledge {
+		db, err := Open(ctx, url, discard)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -161,7 +155,7 @@ func BenchmarkChangeReachesAnotherShard(b *testing.B) {
 		b.Fatal(err)
 	}
 	heard := make(chan string, 16)
-	go reader.Follow(ctx, time.Hour, quiet, func(v string) { heard <- v })
+	go reader.Follow(ctx, time.Hour, discard, func(v string) { heard <- v })
 	<-heard
 	var took []time.Duration
 	n := 0
@@ -179,7 +173,5 @@ func BenchmarkChangeReachesAnotherShard(b *testing.B) {
 		took = append(took, time.Since(start))
 		cur = next
 	}
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+	reportPercentiles(b, took)
 }
