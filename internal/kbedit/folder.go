@@ -97,6 +97,9 @@ func (f *Folder) Latest(context.Context) (Version, error) {
 func (f *Folder) Commit(_ context.Context, from, to Version, c Change) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	// The folder is read again though the editor just read it: another process (a shard on
+	// the same machine) or a person's editor may have written it since, and f.mu orders only
+	// this process.
 	if cur, err := f.Latest(context.Background()); err != nil {
 		return err
 	} else if cur.ID != from.ID {
