@@ -146,6 +146,7 @@ func (ix *Index) read(ctx context.Context, words []string, safety, emergency boo
 		avoid:      ix.signals.avoid(words),
 		offTopic:   ix.signals.offTopic(words),
 		exact:      ix.phrasings[phrasingKey(words)],
+		overview:   ix.overview,
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
@@ -157,6 +158,7 @@ func (ix *Index) read(ctx context.Context, words []string, safety, emergency boo
 	f.terms = len(terms)
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
+	f.subjectOnly = ix.vocab.onlySubject(variants)
 	for _, v := range variants {
 		if ix.vocab.unknown(v) {
 			f.unknown++

@@ -76,6 +76,7 @@ type Index struct {
 	signals    *signals               // risks, emergencies, off-topic words, compiled once
 	thresholds thresholds             // the policy's; fitted, except in TestFitThresholds
 	safetyKind []*Entry               // the entries of kind safety, looked up once
+	overview   *Entry                 // the first entry of kind overview, nil if none
 	phrasings  map[string]*Entry      // each entry's questions and title by phrasingKey (see exact-phrasing)
 	presearch  map[string]interface{} // read-only; see readIndex
 
@@ -136,6 +137,9 @@ func NewIndex(b *Base) (*Index, error) {
 	}
 	ix := &Index{base: b, bleve: idx, analyzer: analyzer, signals: newSignals(b), thresholds: fitted,
 		safetyKind: b.OfKind(KindSafety), phrasings: map[string]*Entry{}}
+	if o := b.OfKind(KindOverview); len(o) > 0 {
+		ix.overview = o[0]
+	}
 	for _, e := range b.Entries {
 		for _, q := range append([]string{e.Title}, e.Questions...) {
 			if k := phrasingKey(wordsOf(q)); k != "" && ix.phrasings[k] == nil {

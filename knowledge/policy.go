@@ -40,18 +40,23 @@ var fitted = thresholds{coverage: 0.25, known: 0.3, foreign: 2, foreignDomain: 4
 
 // features is what Answer reads in a question before it searches.
 type features struct {
-	terms      int     // meaningful terms (filler dropped)
-	known      float64 // summed weight of the terms entries name (see vocabulary.knownWeight)
-	unknown    int     // terms no entry contains
-	unknownW   float64 // their summed weight
-	domain     bool    // names the subject itself: foot, feet, massage (see vocabulary.mentionsDomain)
-	safety     bool    // names a risk the article lists (see signals.safety)
-	emergency  bool    // describes symptoms that need help now
-	clot       bool    // names a blood clot: the one risk that is also an emergency sign
-	permission bool    // asks whether massage is all right: "can I", "is it safe", "ok to"
-	avoid      bool    // asks who or when not to: "who shouldn't", "when to avoid"
-	offTopic   string  // the out-of-scope topic it is about, "" if none
-	exact      *Entry  // the entry that has the question, word for word, as a phrasing
+	terms    int     // meaningful terms (filler dropped)
+	known    float64 // summed weight of the terms entries name (see vocabulary.knownWeight)
+	unknown  int     // terms no entry contains
+	unknownW float64 // their summed weight
+	domain   bool    // names the subject itself: foot, feet, massage (see vocabulary.mentionsDomain)
+	// subjectOnly: every term is a word of the subject itself (see vocabulary.onlySubject)
+	subjectOnly bool
+	safety      bool   // names a risk the article lists (see signals.safety)
+	emergency   bool   // describes symptoms that need help now
+	clot        bool   // names a blood clot: the one risk that is also an emergency sign
+	permission  bool   // asks whether massage is all right: "can I", "is it safe", "ok to"
+	avoid       bool   // asks who or when not to: "who shouldn't", "when to avoid"
+	offTopic    string // the out-of-scope topic it is about, "" if none
+	exact       *Entry // the entry that has the question, word for word, as a phrasing
+	// overview is the entry that answers a question about the subject as a whole ("what is a
+	// foot massage?"): the first of kind overview, nil if there is none.
+	overview *Entry
 }
 
 // decision is what the policy chose.
@@ -92,6 +97,16 @@ var policy = []policyRule{
 		reason: "who or when not to massage is the safety entry's question, even when another entry shares more words (\"how long\" in \"when shouldn't I\")",
 		when:   func(f features, _ []hit, _ thresholds) bool { return f.avoid },
 		then:   safetyOnly,
+	},
+	{
+		name:   "subject-only",
+		reason: "a question that names only the subject (\"what is a foot massage?\", \"foot massage\") is about all of it: the overview answers it, not the help text",
+		when: func(f features, _ []hit, _ thresholds) bool {
+			return f.subjectOnly && !f.safety && f.overview != nil
+		},
+		then: func(f features, _ []hit, _ *Entry, _ thresholds) decision {
+			return decision{outcome: Answered, entries: []*Entry{f.overview}}
+		},
 	},
 	{
 		name:   "no-topic",

@@ -7,13 +7,14 @@ import (
 
 // The entries, thresholds and hits of the policy table below.
 var (
-	policySafety  = &Entry{ID: "who-should-avoid", Kind: KindSafety}
-	policyHowLong = &Entry{ID: "how-long", Kind: KindFAQ}
-	policySleep   = &Entry{ID: "benefit-sleep", Kind: KindBenefit}
-	policyPain    = &Entry{ID: "benefit-pain", Kind: KindBenefit}
-	policyTh      = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
-	sureHits      = []hit{{entry: policyHowLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: policySleep, coverage: 0.2, score: 0.5, rank: 0.3}}
-	weakHits      = []hit{{entry: policySleep, coverage: 0.3, score: 0.4, rank: 0.6}}
+	policySafety   = &Entry{ID: "who-should-avoid", Kind: KindSafety}
+	policyHowLong  = &Entry{ID: "how-long", Kind: KindFAQ}
+	policySleep    = &Entry{ID: "benefit-sleep", Kind: KindBenefit}
+	policyPain     = &Entry{ID: "benefit-pain", Kind: KindBenefit}
+	policyOverview = &Entry{ID: "overview", Kind: KindOverview}
+	policyTh       = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
+	sureHits       = []hit{{entry: policyHowLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: policySleep, coverage: 0.2, score: 0.5, rank: 0.3}}
+	weakHits       = []hit{{entry: policySleep, coverage: 0.3, score: 0.4, rank: 0.6}}
 )
 
 // policyCases are the rows of TestPolicyRules: the features and hits that should make exactly
@@ -30,6 +31,7 @@ var policyCases = []struct {
 	{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
 	{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
 		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
+	{"what is a foot massage: only the subject, the overview", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, overview: policyOverview}, sureHits, "subject-only", Answered, []*Entry{policyOverview}},
 	{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
 	{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sureHits, "no-topic", Greeting, nil},
 	{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sureHits, "off-topic", Declined, nil},

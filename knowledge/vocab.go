@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -50,6 +51,7 @@ type vocabulary struct {
 	fields  map[string]map[string]bool    // field -> the terms bleve indexed in it
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
+	subject map[string]bool // the terms that name the subject (see onlySubject)
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -77,6 +79,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		fields:       map[string]map[string]bool{},
 		syn:          map[string][]string{},
 		filler:       map[string]bool{},
+		subject:      map[string]bool{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -120,6 +123,15 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 			v.df[t]++
 			if value == topicTerm {
 				v.topicDF[t]++
+			}
+		}
+	}
+	// The subject is what the overview's title names in words most entries share: "foot" and
+	// "massage" of "Foot massage benefits: the quick answer", not its "benefits".
+	if o := b.OfKind(KindOverview); len(o) > 0 {
+		for _, t := range analyze(o[0].Title) {
+			if float64(v.df[t]) >= subjectShare*float64(v.entries) {
+				v.subject[t] = true
 			}
 		}
 	}
@@ -367,6 +379,21 @@ func (v *vocabulary) mentionsDomain(terms [][]string) bool {
 		}
 	}
 	return false
+}
+
+// subjectShare is the share of entries a word of the overview's title must appear in to name
+// the subject: "foot" and "massage" are in nearly every entry, "benefits" in half of them.
+const subjectShare = 0.75
+
+// onlySubject reports whether a question has terms and every one of them names the subject, by
+// itself or by a synonym ("what is a foot massage?", "rubbing feet").
+func (v *vocabulary) onlySubject(terms [][]string) bool {
+	for _, variants := range terms {
+		if !slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] }) {
+			return false
+		}
+	}
+	return len(terms) > 0
 }
 
 // knownWeight is how much of the question the base knows: the summed weight of its terms that
