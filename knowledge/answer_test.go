@@ -173,6 +173,19 @@ func TestOneWordThatSeveralEntriesShareGetsSuggestionsNotAGuess(t *testing.T) {
 	}
 }
 
+func TestAQuestionThatNamesOnlyTheSubjectGetsTheOverview(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"what is a foot massage?", "foot massage?", "tell me about foot rubs", "feet"} {
+		if a := answer(t, ix, q); !a.Answered() || a.Entry.Kind != knowledge.KindOverview || a.Rule != "subject-only" {
+			t.Errorf("%q: %s %v by %s, want the overview", q, a.Outcome, a.Entry, a.Rule)
+		}
+	}
+	// A question about the bot is not about the subject, though "can" and "help" are in most entries.
+	if a := answer(t, ix, "can you help"); a.Outcome != knowledge.Greeting {
+		t.Errorf(`"can you help": %s, want the help text`, a.Outcome)
+	}
+}
+
 func TestQuestionsAboutTheBotItselfGetTheHelpText(t *testing.T) {
 	ix := shippedIndex(t)
 	for _, q := range []string{"hi there, can you help me?", "what can you do", "can you help"} {
