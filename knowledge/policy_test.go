@@ -134,6 +134,59 @@ func TestSignalsHearPlainWords(t *testing.T) {
 	}
 }
 
+// TestEmergenciesInManyWords checks that the call for help hears each class of emergency the way
+// people describe it: chest, breathing, stroke, collapse, a swollen leg, a cold or blue foot, an
+// allergic reaction, a spreading infection, and a plain call for an ambulance.
+func TestEmergenciesInManyWords(t *testing.T) {
+	s := testIndex(t).signals
+	for _, q := range []string{
+		"my chest is really tight and it's spreading to my jaw",
+		"there's a heavy pressure on my chest",
+		"it feels like someone is sitting on my chest",
+		"i can't catch my breath after the massage",
+		"she's gasping for air",
+		"he's wheezing and can't breathe properly",
+		"my husband's face looks droopy on one side",
+		"his speech is slurred all of a sudden",
+		"she can't lift her right arm",
+		"my dad suddenly can't talk properly",
+		"half my body feels numb",
+		"mum is confused and can't find her words",
+		"i suddenly can't see out of one eye",
+		"worst headache of my life came on just now",
+		"he fainted after the foot rub",
+		"she passed out on the floor",
+		"my grandma collapsed",
+		"he's not responding to me",
+		"my calf is red hot and swollen",
+		"one leg is way bigger than the other suddenly",
+		"my leg swelled up overnight and hurts to walk",
+		"my foot went ice cold and white",
+		"my toes are turning blue",
+		"my foot is purple and i can't feel it",
+		"i'm coughing up blood",
+		"there's blood when i cough",
+		"her lips are swelling up and she can't swallow",
+		"my throat is closing up",
+		"there's a red streak going up my leg and i have a fever",
+		"my heart is racing and i feel like i'm going to pass out",
+		"sharp pain in my chest when i breathe in",
+		"i think i'm having a heart attack",
+		"i think he's having a stroke",
+		"my arm went numb and my chest hurts",
+		"i feel faint and dizzy and my chest hurts",
+		"call an ambulance",
+		"my foot turned black",
+		"i can barely breathe",
+		"short of breath after a flight and my calf hurts",
+		"crushing pain in my chest",
+	} {
+		if !s.emergency(wordsOf(q)) {
+			t.Errorf("%q: no call for help", q)
+		}
+	}
+}
+
 func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 	ix := testIndex(t)
 	a, err := ix.Answer(context.Background(), "how often should I massage my feet? and how long should each session be?")
