@@ -187,6 +187,73 @@ func TestEmergenciesInManyWords(t *testing.T) {
 	}
 }
 
+// TestRisksInManyWords checks that the safety notice hears each contraindication of the article
+// the way people name it: clots and blood thinners by brand, diabetes and numb feet, broken skin
+// and infections, surgery and fractures, brittle bones, and pregnancy in its many wordings.
+func TestRisksInManyWords(t *testing.T) {
+	s := testIndex(t).signals
+	for _, q := range []string{
+		"i had a dvt two years ago, is foot massage ok",
+		"my mum takes eliquis, can i rub her feet",
+		"dad is on xarelto",
+		"i'm on blood thinners for my heart",
+		"she takes coumadin",
+		"he injects heparin every day",
+		"i take a baby aspirin daily for my heart",
+		"my gran is on apixaban",
+		"diabetic here, can i use a foot roller",
+		"my husband is type 2",
+		"he's type 1 diabetic",
+		"my blood sugar is always high, is reflexology safe",
+		"i can't feel my feet properly anymore",
+		"my feet are numb most of the time",
+		"pins and needles in my feet all day",
+		"nerve damage in my feet from chemo",
+		"i have a cut on my heel",
+		"there's an open sore on my foot",
+		"my heel skin is split and bleeding",
+		"cracked heels that bleed, can i still massage",
+		"i've got a weeping patch on my toe",
+		"ulcer on the bottom of my foot",
+		"my toe looks infected",
+		"athletes foot between my toes",
+		"fungal infection on my feet, is massage ok",
+		"my foot is oozing pus",
+		"cellulitis in my leg last week",
+		"i had bunion surgery three weeks ago",
+		"had my knee replaced last month",
+		"i just got my cast off",
+		"broke my toe last week",
+		"fractured my foot in june",
+		"stitches in my foot, can i rub around them",
+		"my bones are brittle",
+		"she has osteoporosis",
+		"osteopenia, is deep pressure ok",
+		"i'm pregnant, can i get reflexology",
+		"we're expecting our first",
+		"six months along and my ankles are huge",
+		"in my third trimester",
+		"my due date is next week, can reflexology start labour",
+		"carrying twins, feet are swollen",
+		"got a positive test yesterday, is reflexology ok",
+		"trying for a baby, does reflexology help",
+		"preggo and my feet ache",
+		"my wife is with child, can i massage her feet",
+		"varicose veins on my legs",
+		"i have a blood clotting disorder",
+	} {
+		if !s.safety(wordsOf(q)) {
+			t.Errorf("%q: no safety notice", q)
+		}
+	}
+	// Idioms that hold a risk's word are not risks.
+	for _, q := range []string{"work has me wound up, would a foot rub help", "our uni runs on trimesters, how often should I rub my feet"} {
+		if s.safety(wordsOf(q)) {
+			t.Errorf("%q: a safety notice", q)
+		}
+	}
+}
+
 func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 	ix := testIndex(t)
 	a, err := ix.Answer(context.Background(), "how often should I massage my feet? and how long should each session be?")
