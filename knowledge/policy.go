@@ -142,11 +142,11 @@ var policy = []policyRule{
 	},
 	{
 		name:   "risk-unsure",
-		reason: "a question that names a risk is answered with another entry only when that entry is a clear match; otherwise the safety entry answers it",
+		reason: "a question that names a risk is answered with another entry alone only when that entry is a clear match; otherwise the safety entry answers it, with the best other entry after it when that one is a match at all (\"osteoporosis here, does a foot rub help sleep?\")",
 		when: func(f features, hits []hit, th thresholds) bool {
 			return f.safety && (len(hits) == 0 || hits[0].coverage < th.riskCoverage)
 		},
-		then: safetyOnly,
+		then: safetyAnswer,
 	},
 	{
 		name:   "ambiguous",

@@ -42,6 +42,8 @@ var policyCases = []struct {
 	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"a risk in a story that matches another entry only loosely: the safety entry", features{terms: 2, known: 1, safety: true}, weakHits, "risk-unsure", Answered, []*Entry{policySafety}},
+	{"a risk in a story that matches another entry, though not clearly: the safety entry, then that one",
+		features{terms: 3, known: 2, safety: true}, []hit{{entry: policySleep, coverage: 0.55, score: 1, rank: 0.85}}, "risk-unsure", Answered, []*Entry{policySafety, policySleep}},
 	{"a risk and no match at all: the safety entry", features{terms: 2, known: 1, safety: true}, nil, "risk-unsure", Answered, []*Entry{policySafety}},
 	{"a weak match is declined", features{terms: 3, known: 2}, weakHits, "weak", Declined, nil},
 }

@@ -241,6 +241,7 @@ var qualitySets = []qualitySet{
 	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.62, true},
 	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.64, false},
 	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.57, true},
+	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.5, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
@@ -316,6 +317,16 @@ func TestFitThresholds(t *testing.T) {
 			th := fitted
 			th.riskCoverage = r
 			t.Logf("riskCoverage %.2f: %d/%d", r, score(th), len(cases))
+		}
+		return
+	}
+	if os.Getenv("FIT") == "foreign" { // the two foreign ratios only, the others as fitted
+		for _, f := range []float64{1, 1.5, 2, 3, 4, 6} {
+			for _, fd := range []float64{1, 2, 3, 4, 6, 8} {
+				th := fitted
+				th.foreign, th.foreignDomain = f, fd
+				t.Logf("foreign %.1f, foreignDomain %.1f: %d/%d", f, fd, score(th), len(cases))
+			}
 		}
 		return
 	}
