@@ -182,6 +182,16 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"i can barely breathe",
 		"short of breath after a flight and my calf hurts",
 		"crushing pain in my chest",
+		"his left arm feels heavy and achy",
+		"she suddenly doesn't recognise me",
+		"got stung by a bee and now i'm dizzy",
+		"my toes have gone white and waxy",
+		"after the long flight my calf is killing me",
+		"his lips are turning blue",
+		"her leg has blown up like a balloon",
+		"i just lost the sight in one eye",
+		"the whole right side of me is numb",
+		"he's wheezing and can't swallow",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -249,7 +259,17 @@ func TestRisksInManyWords(t *testing.T) {
 		}
 	}
 	// Idioms that hold a risk's word are not risks.
-	for _, q := range []string{"work has me wound up, would a foot rub help", "our uni runs on trimesters, how often should I rub my feet"} {
+	for _, q := range []string{
+		"work has me wound up, would a foot rub help",
+		"our uni runs on trimesters, how often should I rub my feet",
+		"the clotted cream at the spa cafe was great, how long should a foot rub last",
+		"my phone screen is cracked, can you list the pressure points on the feet",
+		"that show had me in stitches, anyway how often should I rub my feet",
+		"tree surgeon here, on my feet all day, how often should I massage them",
+		"spine tingling film tonight, any foot rub tips",
+		"totally broke this month, how do I massage my own feet",
+		"my foot roller arrived in blister packs",
+	} {
 		if s.safety(wordsOf(q)) {
 			t.Errorf("%q: a safety notice", q)
 		}
