@@ -94,7 +94,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
 
-	d, hits, err := ix.consider(ctx, words, a.Safety, a.Emergency)
+	d, hits, err := ix.consider(ctx, words, askedClause(q), a.Safety, a.Emergency)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -104,7 +104,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 			if len(d.entries) >= maxEntries {
 				break
 			}
-			pd, _, err := ix.consider(ctx, pw, ix.signals.safety(pw), false)
+			pd, _, err := ix.consider(ctx, pw, nil, ix.signals.safety(pw), false)
 			if err != nil {
 				return Answer{}, err
 			}
@@ -126,9 +126,10 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	return a, nil
 }
 
-// consider reads a question's words and lets the policy decide.
-func (ix *Index) consider(ctx context.Context, words []string, safety, emergency bool) (decision, []hit, error) {
-	f, hits, safetyEntry, err := ix.read(ctx, words, safety, emergency)
+// consider reads a question's words and lets the policy decide. asked are the words of the
+// clause that asks (see askedClause), nil for a message of one clause.
+func (ix *Index) consider(ctx context.Context, words, asked []string, safety, emergency bool) (decision, []hit, error) {
+	f, hits, safetyEntry, err := ix.read(ctx, words, asked, safety, emergency)
 	if err != nil {
 		return decision{}, nil, err
 	}
@@ -137,7 +138,7 @@ func (ix *Index) consider(ctx context.Context, words []string, safety, emergency
 
 // read is retrieval: it reads a question's words into features, searches and ranks the hits,
 // and finds the safety entry that would answer a question about risks.
-func (ix *Index) read(ctx context.Context, words []string, safety, emergency bool) (features, []hit, *Entry, error) {
+func (ix *Index) read(ctx context.Context, words, asked []string, safety, emergency bool) (features, []hit, *Entry, error) {
 	f := features{
 		safety:     safety,
 		emergency:  emergency,
@@ -147,6 +148,13 @@ func (ix *Index) read(ctx context.Context, words []string, safety, emergency boo
 		offTopic:   ix.signals.offTopic(words),
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,
+	}
+	if f.offTopic != "" && asked != nil && ix.signals.offTopic(asked) == "" && ix.namesSubject(asked) {
+		// A topic named only in the story before the question is not what was asked, when the
+		// question names the subject itself: "my heart sank at the spa's prices, how do I
+		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
+		// need your help." asks nothing of the subject and stays off topic.)
+		f.offTopic = ""
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
@@ -299,6 +307,37 @@ func CleanQuestion(s string) string {
 		s = string([]rune(s)[:MaxQuestion])
 	}
 	return s
+}
+
+// clauseBreak ends a clause of a message.
+var clauseBreak = regexp.MustCompile(`[.,;:!?]+\s*`)
+
+// askedClause returns the words of the clause that asks: the last of a message's clauses of
+// three words or more, where people put the question after the story. It is nil for a message
+// of one clause.
+func askedClause(q string) []string {
+	var last []string
+	n := 0
+	for _, p := range clauseBreak.Split(q, -1) {
+		if w := wordsOf(p); len(w) >= 3 {
+			last, n = w, n+1
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	return last
+}
+
+// namesSubject reports whether words name the subject itself, every word of it ("foot" and
+// "massage", or "rub my feet"): "how do I massage it?" after a story about a stiff neck asks
+// about the neck.
+func (ix *Index) namesSubject(words []string) bool {
+	var terms [][]string
+	for _, t := range ix.analyzeQuestion(strings.Join(words, " ")).english {
+		terms = append(terms, ix.vocab.variants(t))
+	}
+	return ix.vocab.namesWholeSubject(terms)
 }
 
 // phrasingKey is how a question is compared with the entries' phrasings word for word: its

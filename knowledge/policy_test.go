@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -272,6 +273,42 @@ func TestRisksInManyWords(t *testing.T) {
 	} {
 		if s.safety(wordsOf(q)) {
 			t.Errorf("%q: a safety notice", q)
+		}
+	}
+}
+
+func TestAskedClauseIsTheLastOfSeveral(t *testing.T) {
+	for q, want := range map[string]string{
+		"how long should a foot massage be":                          "",
+		"my heart sank at the prices, how do I massage my own feet?": "how do i massage my own feet",
+		"I ran hills. Now my heel hurts. I need your help.":          "i need your help",
+		"so, ok. how often?":                                         "",
+	} {
+		if got := strings.Join(askedClause(q), " "); got != want {
+			t.Errorf("%q: asked %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestATopicInTheStoryIsNotTheQuestion: an off-topic word before the question does not decline
+// a question about the subject, but a story that asks nothing of the subject stays declined.
+func TestATopicInTheStoryIsNotTheQuestion(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string]string{
+		"my heart sank when I saw the spa prices, how do I massage my own feet?": "self-massage-routine",
+		"the nail salon was so expensive. how long should a foot massage last":   "how-long",
+		"my neck is so stiff. how do I massage it?":                              "",
+		"the prices at my spa went up, how much does a foot massage cost now?":   "",
+	} {
+		a, err := ix.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case want == "" && a.Answered():
+			t.Errorf("%q: answered with %s, want declined", q, a.Entry.ID)
+		case want != "" && (!a.Answered() || a.Entry.ID != want):
+			t.Errorf("%q: %s %v, want %s", q, a.Outcome, a.Entry, want)
 		}
 	}
 }

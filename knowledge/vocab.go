@@ -389,11 +389,36 @@ const subjectShare = 0.75
 // itself or by a synonym ("what is a foot massage?", "rubbing feet").
 func (v *vocabulary) onlySubject(terms [][]string) bool {
 	for _, variants := range terms {
-		if !slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] }) {
+		if !v.namesSubject(variants) {
 			return false
 		}
 	}
 	return len(terms) > 0
+}
+
+// namesWholeSubject reports whether the terms name every word of the subject.
+func (v *vocabulary) namesWholeSubject(terms [][]string) bool {
+	named := 0
+	for t := range v.subject {
+		if slices.ContainsFunc(terms, func(variants []string) bool { return slices.Contains(variants, t) }) {
+			named++
+		}
+	}
+	return len(v.subject) > 0 && named == len(v.subject)
+}
+
+// namesSubject reports whether a term, by itself or by a synonym, names the subject.
+func (v *vocabulary) namesSubject(variants []string) bool {
+	return slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] })
+}
+
+func (v *vocabulary) mentionsSubject(terms [][]string) bool {
+	for _, variants := range terms {
+		if slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] }) {
+			return true
+		}
+	}
+	return false
 }
 
 // knownWeight is how much of the question the base knows: the summed weight of its terms that
