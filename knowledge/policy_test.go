@@ -114,6 +114,15 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"how do I massage my shoulders", false, false, true},
 		{"is there a spot on the foot for neck tension", false, false, false},
 		{"what happens during a foot massage", false, false, false},
+		// Scope words stay narrow: a story or a question of another kind is not off topic.
+		{"I'm a registered nurse, how often should I rub my feet", false, false, false},
+		{"choosing a foot roller, any advice?", false, false, false},
+		{"should I tell my doctor before starting foot massage?", false, false, false},
+		{"could it be harmful to rub my feet daily", false, false, false},
+		{"what does a typical reflexology session involve", false, false, true},
+		{"is thai massage good", false, false, true},
+		{"are shiatsu foot massagers any good", false, false, false},
+		{"why am I sore after a massage", false, false, true},
 		// "not" phrases take their words out, and only those: the rest of the question counts.
 		{"feeling blue all week, will a foot rub lift my mood", false, false, false},
 		{"feeling blue all week and now my toes went blue", false, true, false},
