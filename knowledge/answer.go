@@ -94,7 +94,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
 
-	d, hits, err := ix.consider(ctx, words, askedClause(q), a.Safety, a.Emergency)
+	d, hits, err := ix.consider(ctx, q, words, a.Safety, a.Emergency)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -104,7 +104,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 			if len(d.entries) >= maxEntries {
 				break
 			}
-			pd, _, err := ix.consider(ctx, pw, nil, ix.signals.safety(pw), false)
+			pd, _, err := ix.consider(ctx, "", pw, ix.signals.safety(pw), false)
 			if err != nil {
 				return Answer{}, err
 			}
@@ -126,10 +126,10 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	return a, nil
 }
 
-// consider reads a question's words and lets the policy decide. asked are the words of the
-// clause that asks (see askedClause), nil for a message of one clause.
-func (ix *Index) consider(ctx context.Context, words, asked []string, safety, emergency bool) (decision, []hit, error) {
-	f, hits, safetyEntry, err := ix.read(ctx, words, asked, safety, emergency)
+// consider reads a question's words and lets the policy decide. q is the message the words are
+// of, or "" for a part of one (see askedClause).
+func (ix *Index) consider(ctx context.Context, q string, words []string, safety, emergency bool) (decision, []hit, error) {
+	f, hits, safetyEntry, err := ix.read(ctx, q, words, safety, emergency)
 	if err != nil {
 		return decision{}, nil, err
 	}
@@ -138,7 +138,7 @@ func (ix *Index) consider(ctx context.Context, words, asked []string, safety, em
 
 // read is retrieval: it reads a question's words into features, searches and ranks the hits,
 // and finds the safety entry that would answer a question about risks.
-func (ix *Index) read(ctx context.Context, words, asked []string, safety, emergency bool) (features, []hit, *Entry, error) {
+func (ix *Index) read(ctx context.Context, q string, words []string, safety, emergency bool) (features, []hit, *Entry, error) {
 	f := features{
 		safety:     safety,
 		emergency:  emergency,
@@ -149,12 +149,14 @@ func (ix *Index) read(ctx context.Context, words, asked []string, safety, emerge
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,
 	}
-	if f.offTopic != "" && asked != nil && ix.signals.offTopic(asked) == "" && ix.namesSubject(asked) {
+	if f.offTopic != "" {
 		// A topic named only in the story before the question is not what was asked, when the
 		// question names the subject itself: "my heart sank at the spa's prices, how do I
 		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
 		// need your help." asks nothing of the subject and stays off topic.)
-		f.offTopic = ""
+		if asked := askedClause(q); asked != nil && ix.signals.offTopic(asked) == "" && ix.namesSubject(asked) {
+			f.offTopic = ""
+		}
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))

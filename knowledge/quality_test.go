@@ -372,7 +372,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 			continue
 		}
 		words := wordsOf(a.Question)
-		f, hits, _, err := ix.read(context.Background(), words, askedClause(a.Question), ix.signals.safety(words), ix.signals.emergency(words))
+		f, hits, _, err := ix.read(context.Background(), a.Question, words, ix.signals.safety(words), ix.signals.emergency(words))
 		if err != nil {
 			t.Fatal(err)
 		}

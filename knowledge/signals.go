@@ -19,36 +19,62 @@ type signals struct {
 // noticeSignals are a notice's triggers and the phrases that are not its signs (Notice.Not).
 type noticeSignals struct {
 	triggers *triggerSet
-	not      []phrase
+	not      notPhrases
+}
+
+// notPhrases are Notice.Not phrases by their first word, so that a question is compared only
+// with those that can start at each of its words: compared with every phrase at every word, a
+// hundred phrases cost more than the triggers.
+type notPhrases struct {
+	byWord map[string][]phrase
+	prefix []phrase // phrases of one word ending in *, which any word may start
 }
 
 func newNoticeSignals(n Notice) noticeSignals {
-	s := noticeSignals{triggers: compileTriggers(n.Triggers, true)}
+	s := noticeSignals{triggers: compileTriggers(n.Triggers, true), not: notPhrases{byWord: map[string][]phrase{}}}
 	for _, t := range parseTriggers(n.Not, false) {
-		s.not = append(s.not, t...)
+		for _, p := range t {
+			if p.prefix && len(p.words) == 1 {
+				s.not.prefix = append(s.not.prefix, p)
+			} else {
+				s.not.byWord[p.words[0]] = append(s.not.byWord[p.words[0]], p)
+			}
+		}
 	}
 	return s
 }
 
 // in reports whether the notice applies to words, once its "not" phrases are taken out.
 func (n noticeSignals) in(words []string) bool {
-	return matchesAny(without(words, n.not), n.triggers)
+	return matchesAny(n.not.without(words), n.triggers)
 }
 
 // without returns words with every occurrence of the phrases blanked out, so that no trigger
 // matches their words and none spans them; words itself is left as it is.
-func without(words []string, phrases []phrase) []string {
+func (ps notPhrases) without(words []string) []string {
 	out, copied := words, false
-	for _, p := range phrases {
-		for i := 0; i+len(p.words) <= len(out); i++ {
-			if p.at(out[i : i+len(p.words)]) {
-				if !copied {
-					out, copied = slices.Clone(words), true
-				}
-				for j := range p.words {
-					out[i+j] = ""
-				}
+	for i := range words {
+		for _, p := range ps.startingAt(words[i]) {
+			if i+len(p.words) > len(out) || !p.at(out[i:i+len(p.words)]) {
+				continue
 			}
+			if !copied {
+				out, copied = slices.Clone(words), true
+			}
+			for j := range p.words {
+				out[i+j] = ""
+			}
+		}
+	}
+	return out
+}
+
+// startingAt returns the phrases that may start at word.
+func (ps notPhrases) startingAt(word string) []phrase {
+	out := ps.byWord[word]
+	for _, p := range ps.prefix {
+		if strings.HasPrefix(word, p.words[0]) {
+			out = append(slices.Clip(out), p)
 		}
 	}
 	return out
