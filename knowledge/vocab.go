@@ -45,8 +45,11 @@ const (
 // are near misses or synonyms of one another. It decides how much of a question an entry covers.
 type vocabulary struct {
 	entries int
-	df      map[string]int                // term -> number of entries that contain it
-	topicDF map[string]int                // term -> number of entries it is a topic term of
+	df      map[string]int // term -> number of entries that contain it
+	// named holds the terms some entry names as its topic: in a title, a keyword or a routine's
+	// step. A term only its questions use ("like", "anything", "get") is how people ask, not
+	// what about; see topic.
+	named   map[string]bool
 	terms   map[string]map[string]float64 // entry id -> its terms, valued topicTerm or bodyTerm
 	fields  map[string]map[string]bool    // field -> the terms bleve indexed in it
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
@@ -74,7 +77,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	v := &vocabulary{
 		entries:      len(b.Entries),
 		df:           map[string]int{},
-		topicDF:      map[string]int{},
+		named:        map[string]bool{},
 		terms:        map[string]map[string]float64{},
 		fields:       map[string]map[string]bool{},
 		syn:          map[string][]string{},
@@ -115,15 +118,18 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		for _, st := range e.Steps {
 			for _, t := range analyze(st.Title + " " + st.Text) {
 				v.terms[e.ID][t] = topicTerm
+				v.named[t] = true
 			}
 		}
 	}
 	for _, set := range v.terms {
-		for t, value := range set {
+		for t := range set {
 			v.df[t]++
-			if value == topicTerm {
-				v.topicDF[t]++
-			}
+		}
+	}
+	for _, field := range []string{titleField, keywordsField} {
+		for t := range v.fields[field] {
+			v.named[t] = true
 		}
 	}
 	// The subject is what the overview's title names in words most entries share: "foot" and
@@ -335,7 +341,7 @@ func isNumber(term string) bool {
 // to 1. A term no entry has does not count at all: a word the base does not know ("asking for a
 // friend", a typo with no near word) must not veto a match of the words it does know. What makes
 // the bot decline an unknown topic is the policy's off-topic rule or too little known weight,
-// not an extra word. A term that entries only mention in their answers counts at
+// not an extra word. A term that no entry names as its topic (see topic) counts at
 // unnamedWeight: in a chatty question such words are more often story than topic.
 func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 	set := v.terms[entryID]
@@ -361,8 +367,8 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 	return matched / total
 }
 
-// unnamedWeight scales terms that some entry mentions in its answer but none names in its
-// title, questions or keywords; see coverage.
+// unnamedWeight scales terms that some entry has in its questions or answer but none names in
+// its title, keywords or steps; see coverage and topic.
 const unnamedWeight = 0.5
 
 // domainShare is the share of entries a term must appear in to be a word of the whole domain
@@ -422,8 +428,8 @@ func (v *vocabulary) mentionsSubject(terms [][]string) bool {
 }
 
 // knownWeight is how much of the question the base knows: the summed weight of its terms that
-// some entry is about (title, questions or keywords), and at unnamedWeight of those entries only
-// mention in their answers.
+// some entry is about (see topic), and at unnamedWeight of those entries only use in their
+// questions or mention in their answers.
 func (v *vocabulary) knownWeight(terms [][]string) float64 {
 	sum := 0.0
 	for _, variants := range terms {
@@ -437,14 +443,12 @@ func (v *vocabulary) knownWeight(terms [][]string) float64 {
 	return sum
 }
 
-// topic reports whether some entry has one of the variants in its title, questions or keywords.
+// topic reports whether some entry names one of the variants as its topic (see named). Terms
+// that only questions or answers use count at unnamedWeight: weighed by how few of the 24
+// entries have them, everyday words a few questions happen to use ("like", "anything", "part")
+// outweighed the topic ("migraines like twice a week" went to how-often, on "like").
 func (v *vocabulary) topic(variants []string) bool {
-	for _, t := range variants {
-		if v.topicDF[t] > 0 {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(variants, func(t string) bool { return v.named[t] })
 }
 
 // unknown reports whether no entry has any of the variants.
