@@ -126,6 +126,10 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		// Emergency words tolerate a typo, so a trigger must not be one letter from an everyday
 		// word it is paired with: "spitting + blood" would hear "sitting ... blood flow".
 		{"desk job, sitting all day, does massaging help blood flow", false, false, false},
+		// A possessive is the word it is of.
+		{"can i massage my newborn's feet", false, false, true},
+		{"my husband's on warfarin, is a foot rub ok", true, false, false},
+		{"she's expecting, can I rub her feet", true, false, false},
 		// "not" phrases take their words out, and only those: the rest of the question counts.
 		{"feeling blue all week, will a foot rub lift my mood", false, false, false},
 		{"feeling blue all week and now my toes went blue", false, true, false},

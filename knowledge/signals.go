@@ -236,6 +236,13 @@ func matchesAny(words []string, set *triggerSet) bool {
 				return true
 			}
 		}
+		if base, ok := strings.CutSuffix(w, "'s"); ok { // see wordMatches
+			for _, t := range set.byWord[base] {
+				if t.in(words) {
+					return true
+				}
+			}
+		}
 		for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
 			byLen := set.byLen[w[0]]
 			if n >= len(byLen) {
@@ -286,6 +293,10 @@ func (p phrase) at(words []string) bool {
 
 func wordMatches(word, want string, prefix, typos bool) bool {
 	if word == want || (prefix && strings.HasPrefix(word, want)) {
+		return true
+	}
+	// A possessive is the word: "my newborn's feet" names a newborn.
+	if w, ok := strings.CutSuffix(word, "'s"); ok && w == want {
 		return true
 	}
 	if !typos || len(want) < 6 {
