@@ -182,6 +182,9 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			return features{}, nil, nil, err
 		}
 		hits = ix.rank(hits, variants)
+		if f.safety {
+			f.asked = ix.askedBesidesRisk(words, hits)
+		}
 	}
 	var safetyEntry *Entry
 	if len(ix.safetyKind) > 0 {
@@ -194,6 +197,33 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	return f, hits, safetyEntry, nil
+}
+
+// askedBesidesRisk finds the best entry, other than the safety entries, for what a question that
+// names a risk asks besides it: the words that name the risk are left out, so that "diabetes"
+// does not draw the circulation entry when the question asks how often.
+func (ix *Index) askedBesidesRisk(words []string, hits []hit) *hit {
+	terms := ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english)
+	if len(terms) == 0 {
+		return nil
+	}
+	variants := make([][]string, len(terms))
+	for i, t := range terms {
+		variants[i] = ix.vocab.variants(t)
+	}
+	if ix.vocab.onlySubject(variants) || ix.vocab.knownWeight(variants) < ix.thresholds.known {
+		return nil // "is foot massage safe during pregnancy" asks nothing else
+	}
+	var others []hit
+	for _, h := range hits {
+		if h.entry.Kind != KindSafety {
+			others = append(others, h)
+		}
+	}
+	if others = ix.rank(others, variants); len(others) == 0 {
+		return nil
+	}
+	return &others[0]
 }
 
 // suggestions picks the close topics shown with an answer: the entry's related ones when it was

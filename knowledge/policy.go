@@ -57,6 +57,10 @@ type features struct {
 	avoid       bool   // asks who or when not to: "who shouldn't", "when to avoid"
 	offTopic    string // the out-of-scope topic it is about, "" if none
 	exact       *Entry // the entry that has the question, word for word, as a phrasing
+	// asked is the best entry, other than the safety entries, for what a question that names a
+	// risk asks besides the risk (see signals.withoutRisks), with its coverage of those words;
+	// nil when the question names no risk or asks nothing else.
+	asked *hit
 	// overview is the entry that answers a question about the subject as a whole ("what is a
 	// foot massage?"): the first of kind overview, nil if there is none.
 	overview *Entry
@@ -163,8 +167,14 @@ var policy = []policyRule{
 		when: func(_ features, hits []hit, th thresholds) bool {
 			return len(hits) > 0 && hits[0].coverage >= th.coverage
 		},
-		then: func(_ features, hits []hit, _ *Entry, _ thresholds) decision {
-			return decision{outcome: Answered, entries: []*Entry{hits[0].entry}}
+		then: func(f features, hits []hit, _ *Entry, th thresholds) decision {
+			d := decision{outcome: Answered, entries: []*Entry{hits[0].entry}}
+			// The safety entry as the best match to a question that also asks something else
+			// ("I'm a diabetes nurse, how often should I...") answers that too.
+			if hits[0].entry.Kind == KindSafety && f.asked != nil && f.asked.coverage >= th.coverage {
+				d.entries = append(d.entries, f.asked.entry)
+			}
+			return d
 		},
 	},
 	{
@@ -201,18 +211,15 @@ func safetyOnly(_ features, _ []hit, safety *Entry, _ thresholds) decision {
 	return decision{outcome: Answered, entries: []*Entry{safety}}
 }
 
-// safetyAnswer answers with the safety entry, and with the best other entry as well when it is a
-// confident answer to what else was asked ("I have diabetes, can massage help my circulation?").
-func safetyAnswer(_ features, hits []hit, safety *Entry, th thresholds) decision {
+// safetyAnswer answers with the safety entry, and with the entry for what else was asked as well
+// when it is a clear answer to it ("I have diabetes, can massage help my circulation?").
+func safetyAnswer(f features, _ []hit, safety *Entry, th thresholds) decision {
 	if safety == nil {
 		return decision{outcome: Declined}
 	}
 	d := decision{outcome: Answered, entries: []*Entry{safety}}
-	for _, h := range hits {
-		if h.entry.Kind != KindSafety && h.coverage >= th.coverage && h.coverage >= hits[0].coverage {
-			d.entries = append(d.entries, h.entry)
-			break
-		}
+	if f.asked != nil && f.asked.coverage >= th.coverage {
+		d.entries = append(d.entries, f.asked.entry)
 	}
 	return d
 }

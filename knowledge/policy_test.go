@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,7 @@ var policyCases = []struct {
 	{"a question an entry lists word for word", features{terms: 3, known: 2, exact: policySleep}, sureHits, "exact-phrasing", Answered, []*Entry{policySleep}},
 	{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
 	{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
-		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
+		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true, asked: &sureHits[0]}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
 	{"what is a foot massage: only the subject, the overview", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, overview: policyOverview}, sureHits, "subject-only", Answered, []*Entry{policyOverview}},
 	{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
 	{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sureHits, "no-topic", Greeting, nil},
@@ -42,9 +43,11 @@ var policyCases = []struct {
 	{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: policyPain, coverage: 1, score: 1, rank: 1.3}, {entry: policySleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
 	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"the safety entry as the best match, and what else was asked", features{terms: 4, known: 2, safety: true, asked: &hit{entry: policyHowLong, coverage: 0.9}},
+		[]hit{{entry: policySafety, coverage: 0.9, score: 2, rank: 1.2}, sureHits[0]}, "confident", Answered, []*Entry{policySafety, policyHowLong}},
 	{"a risk in a story that matches another entry only loosely: the safety entry", features{terms: 2, known: 1, safety: true}, weakHits, "risk-unsure", Answered, []*Entry{policySafety}},
 	{"a risk in a story that matches another entry, though not clearly: the safety entry, then that one",
-		features{terms: 3, known: 2, safety: true}, []hit{{entry: policySleep, coverage: 0.55, score: 1, rank: 0.85}}, "risk-unsure", Answered, []*Entry{policySafety, policySleep}},
+		features{terms: 3, known: 2, safety: true, asked: &hit{entry: policySleep, coverage: 0.55}}, []hit{{entry: policySleep, coverage: 0.55, score: 1, rank: 0.85}}, "risk-unsure", Answered, []*Entry{policySafety, policySleep}},
 	{"a risk and no match at all: the safety entry", features{terms: 2, known: 1, safety: true}, nil, "risk-unsure", Answered, []*Entry{policySafety}},
 	{"a weak match is declined", features{terms: 3, known: 2}, weakHits, "weak", Declined, nil},
 }
@@ -403,6 +406,41 @@ func TestATopicInTheStoryIsNotTheQuestion(t *testing.T) {
 			t.Errorf("%q: %s %v, want %s", q, a.Outcome, a.Entry, want)
 		}
 	}
+}
+
+// TestARiskInPassingDoesNotTakeOverTheQuestion: a question that names a risk gets the notice and
+// the entry for what it asks; the risk's words do not pick that entry.
+func TestARiskInPassingDoesNotTakeOverTheQuestion(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string][]string{
+		"I'm a diabetes nurse, how often should I massage my feet": {"how-often"},
+		"i have a dvt, can foot massage help my sleep":             {"who-should-avoid", "benefit-sleep"},
+		"is foot massage safe during pregnancy":                    {"who-should-avoid"},
+	} {
+		a, err := ix.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Safety {
+			t.Errorf("%q: no safety notice", q)
+		}
+		for _, id := range want {
+			if !slices.ContainsFunc(a.Entries, func(e *Entry) bool { return e.ID == id }) {
+				t.Errorf("%q: entries %v, want %s among them", q, entryIDs(a.Entries), id)
+			}
+		}
+		if len(want) == 1 && want[0] == "who-should-avoid" && len(a.Entries) != 1 {
+			t.Errorf("%q: entries %v, want the safety entry alone: it asks nothing else", q, entryIDs(a.Entries))
+		}
+	}
+}
+
+func entryIDs(es []*Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
 }
 
 func TestTwoQuestionsGetTwoAnswers(t *testing.T) {

@@ -95,7 +95,23 @@ func newSignals(b *Base) *signals {
 	return s
 }
 
-func (s *signals) safety(words []string) bool    { return s.risks.in(words) }
+func (s *signals) safety(words []string) bool { return s.risks.in(words) }
+
+// withoutRisks returns the words of a question that names a risk, less the words that name it
+// and those that ask whether massage is all right ("is it safe"), which the safety entry answers:
+// what else it asks ("I'm a diabetes nurse, how often should I..." asks how often).
+func (s *signals) withoutRisks(words []string) []string {
+	named := s.risks.triggers.named(s.risks.not.without(words))
+	asks := permissionTriggers.named(words)
+	out := make([]string, 0, len(words))
+	for i, w := range words {
+		if !named[i] && !asks[i] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 func (s *signals) emergency(words []string) bool { return s.emergencies.in(words) }
 
 // offTopic returns the out-of-scope topic a question is about, or "".
@@ -231,36 +247,65 @@ func matchesAny(words []string, set *triggerSet) bool {
 		if w == "" {
 			continue // taken out (see without)
 		}
-		for _, t := range set.byWord[w] {
-			if t.in(words) {
-				return true
-			}
+		if set.startingWith(w, func(t trigger) bool { return t.in(words) }) {
+			return true
 		}
-		if base, ok := strings.CutSuffix(w, "'s"); ok { // see wordMatches
-			for _, t := range set.byWord[base] {
-				if t.in(words) {
-					return true
-				}
-			}
+	}
+	return false
+}
+
+// startingWith calls f with each trigger whose first word may be w, until f returns true, and
+// reports whether it did.
+func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
+	for _, t := range set.byWord[w] {
+		if f(t) {
+			return true
 		}
-		for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
-			byLen := set.byLen[w[0]]
-			if n >= len(byLen) {
-				break
-			}
-			for _, t := range byLen[n] {
-				if wordMatches(w, t[0].words[0], false, true) && t.in(words) {
-					return true
-				}
-			}
-		}
-		for _, t := range set.byLetter[w[0]] {
-			if wordMatches(w, t[0].words[0], true, t[0].typos) && t.in(words) {
+	}
+	if base, ok := strings.CutSuffix(w, "'s"); ok { // see wordMatches
+		for _, t := range set.byWord[base] {
+			if f(t) {
 				return true
 			}
 		}
 	}
+	for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
+		byLen := set.byLen[w[0]]
+		if n >= len(byLen) {
+			break
+		}
+		for _, t := range byLen[n] {
+			if wordMatches(w, t[0].words[0], false, true) && f(t) {
+				return true
+			}
+		}
+	}
+	for _, t := range set.byLetter[w[0]] {
+		if wordMatches(w, t[0].words[0], true, t[0].typos) && f(t) {
+			return true
+		}
+	}
 	return false
+}
+
+// named marks the words that match a trigger of one phrase (no +): the words that name the
+// risk itself ("diabetes", "weeks along"), as against the rest of the question.
+func (set *triggerSet) named(words []string) []bool {
+	out := make([]bool, len(words))
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		set.startingWith(w, func(t trigger) bool {
+			if n := len(t[0].words); len(t) == 1 && i+n <= len(words) && t[0].at(words[i:i+n]) {
+				for j := range n {
+					out[i+j] = true
+				}
+			}
+			return false
+		})
+	}
+	return out
 }
 
 func (t trigger) in(words []string) bool {
