@@ -304,6 +304,9 @@ var questionBreak = regexp.MustCompile(`\?+\s+|(?i)[,;.]?\s+(?:and\s+also|also|p
 // splitQuestions returns the words of each question of a message when it holds two or more,
 // each with a few words; nil otherwise.
 func splitQuestions(q string) [][]string {
+	if !mayBreak(q) {
+		return nil // most messages hold one question; the regexp costs more than the check
+	}
 	var parts [][]string
 	for _, p := range questionBreak.Split(q, -1) {
 		if w := wordsOf(p); len(w) >= 3 {
@@ -314,6 +317,16 @@ func splitQuestions(q string) [][]string {
 		return nil
 	}
 	return parts[:min(len(parts), maxEntries+1)]
+}
+
+// mayBreak reports whether q holds anything questionBreak can split at: a question mark with
+// more after it, or "also" or "plus" in any case.
+func mayBreak(q string) bool {
+	if strings.Contains(strings.TrimRight(q, "?!. "), "?") {
+		return true
+	}
+	l := strings.ToLower(q)
+	return strings.Contains(l, "also") || strings.Contains(l, "plus")
 }
 
 // discordMarkup matches user, role and channel mentions, custom emoji and timestamps, which
@@ -327,7 +340,9 @@ func CleanQuestion(s string) string {
 		s = s[:8*MaxQuestion] // cheap cap before the regexp; the rune cap below is the real one
 	}
 	s = strings.ToValidUTF8(s, "")
-	s = discordMarkup.ReplaceAllString(s, " ")
+	if strings.ContainsAny(s, "<@") { // every markup starts with one of them
+		s = discordMarkup.ReplaceAllString(s, " ")
+	}
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return ' '

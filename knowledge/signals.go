@@ -187,8 +187,15 @@ type triggerSet struct {
 	// byLen holds, by the first word's first letter and then its length, the triggers whose
 	// first word may have a typo; byLetter, by the first letter, those whose first word is a
 	// prefix. Arrays rather than maps: every word of every question looks in them.
-	byLen    [256][][]trigger
+	byLen    [256][][]typoGroup
 	byLetter [256][]trigger
+}
+
+// typoGroup is the triggers that share a first word that may have a typo, so that a question's
+// word is compared with that word once, however many triggers start with it.
+type typoGroup struct {
+	word     string
+	triggers []trigger
 }
 
 func compileTriggers(specs []string, typos bool) *triggerSet {
@@ -204,7 +211,13 @@ func compileTriggers(specs []string, typos bool) *triggerSet {
 			for len(*byLen) <= len(w) {
 				*byLen = append(*byLen, nil)
 			}
-			(*byLen)[len(w)] = append((*byLen)[len(w)], t)
+			groups := &(*byLen)[len(w)]
+			i := slices.IndexFunc(*groups, func(g typoGroup) bool { return g.word == w })
+			if i < 0 {
+				i = len(*groups)
+				*groups = append(*groups, typoGroup{word: w})
+			}
+			(*groups)[i].triggers = append((*groups)[i].triggers, t)
 		default:
 			set.byWord[w] = append(set.byWord[w], t)
 		}
@@ -274,9 +287,14 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 		if n >= len(byLen) {
 			break
 		}
-		for _, t := range byLen[n] {
-			if wordMatches(w, t[0].words[0], false, true) && f(t) {
-				return true
+		for _, g := range byLen[n] {
+			if !wordMatches(w, g.word, false, true) {
+				continue
+			}
+			for _, t := range g.triggers {
+				if f(t) {
+					return true
+				}
 			}
 		}
 	}
