@@ -149,9 +149,9 @@ var policy = []policyRule{
 	},
 	{
 		name:   "risk-unsure",
-		reason: "a question that names a risk is answered with another entry alone only when that entry is a clear match; otherwise the safety entry answers it, with the best other entry after it when that one is a match at all (\"osteoporosis here, does a foot rub help sleep?\")",
+		reason: "a question that names a risk is answered with another entry alone only when that entry is a clear match and the question asks something besides the risk; otherwise the safety entry answers it, with the entry for what else was asked after it when that one is a match at all (\"osteoporosis here, does a foot rub help sleep?\"); \"I broke my ankle in March\" asks nothing else",
 		when: func(f features, hits []hit, th thresholds) bool {
-			return f.safety && (len(hits) == 0 || hits[0].coverage < th.riskCoverage)
+			return f.safety && (len(hits) == 0 || hits[0].coverage < th.riskCoverage || f.asked == nil)
 		},
 		then: safetyAnswer,
 	},

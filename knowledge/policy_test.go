@@ -42,7 +42,8 @@ var policyCases = []struct {
 	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},
 	{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: policyPain, coverage: 1, score: 1, rank: 1.3}, {entry: policySleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
 	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
-	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true, asked: &sureHits[0]}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"a risk and nothing else asked, though an entry shares its words: the safety entry", features{terms: 2, known: 2, safety: true}, sureHits, "risk-unsure", Answered, []*Entry{policySafety}},
 	{"the safety entry as the best match, and what else was asked", features{terms: 4, known: 2, safety: true, asked: &hit{entry: policyHowLong, coverage: 0.9}},
 		[]hit{{entry: policySafety, coverage: 0.9, score: 2, rank: 1.2}, sureHits[0]}, "confident", Answered, []*Entry{policySafety, policyHowLong}},
 	{"a risk in a story that matches another entry only loosely: the safety entry", features{terms: 2, known: 1, safety: true}, weakHits, "risk-unsure", Answered, []*Entry{policySafety}},
@@ -476,6 +477,21 @@ func TestSuggestWithNoRoomReturnsNothing(t *testing.T) {
 	for _, text := range []string{"", "sleep"} {
 		if got, err := ix.Suggest(context.Background(), text, -1); err != nil || len(got) != 0 {
 			t.Errorf("Suggest(%q, -1) = %v, %v; want nothing", text, got, err)
+		}
+	}
+}
+
+// TestEverydayWordsAreNoTypos: a common English word is left as it is, however near a word of the
+// base, unless that word names the subject.
+func TestEverydayWordsAreNoTypos(t *testing.T) {
+	v := testIndex(t).vocab
+	for in, want := range map[string]string{
+		"i broke my ankle in march": "i broke my ankle in march",
+		"send feet pics":            "send feet pics",
+		"how ofen shoud i":          "how often should i",
+	} {
+		if got := v.correct(strings.Fields(in)); got != want {
+			t.Errorf("correct(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -306,8 +306,9 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 	return false
 }
 
-// named marks the words that match a trigger of one phrase (no +): the words that name the
-// risk itself ("diabetes", "weeks along"), as against the rest of the question.
+// named marks the words of the triggers that match: the words that name the risk itself
+// ("diabetes", "weeks along", "calf" and "pain" of "calf + pain*"), as against the rest of the
+// question.
 func (set *triggerSet) named(words []string) []bool {
 	out := make([]bool, len(words))
 	for i, w := range words {
@@ -315,9 +316,16 @@ func (set *triggerSet) named(words []string) []bool {
 			continue
 		}
 		set.startingWith(w, func(t trigger) bool {
-			if n := len(t[0].words); len(t) == 1 && i+n <= len(words) && t[0].at(words[i:i+n]) {
-				for j := range n {
-					out[i+j] = true
+			if n := len(t[0].words); i+n > len(words) || !t[0].at(words[i:i+n]) || !t.in(words) {
+				return false
+			}
+			for _, p := range t {
+				for j := 0; j+len(p.words) <= len(words); j++ {
+					if p.at(words[j : j+len(p.words)]) {
+						for k := range p.words {
+							out[j+k] = true
+						}
+					}
 				}
 			}
 			return false

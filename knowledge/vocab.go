@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	_ "embed"
 	"math"
 	"slices"
 	"strings"
@@ -32,6 +33,19 @@ friend friends mate buddy bestie bff bf gf boyfriend girlfriend partner wife hus
 mom mum mother dad father parents grandma grandpa granny grandmother grandfather nan nana
 sister brother son daughter kids aunt uncle cousin roommate coworker colleague`)
 
+// everyday holds the most common English words (see english/README.md): a word people use every
+// day is not a typo, though it is one letter from a word of the base.
+var everyday = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(everydayWords) {
+		m[w] = true
+	}
+	return m
+}()
+
+//go:embed english/words.txt
+var everydayWords string
+
 // How much a question term counts as matched when an entry has it in its title, questions or
 // keywords (what the entry is about), or only in its answer (what it mentions on the way).
 // bodyTerm is lower, so an entry that only mentions a question's telling words in passing
@@ -55,6 +69,8 @@ type vocabulary struct {
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
 	subject map[string]bool // the terms that name the subject (see onlySubject)
+	// subjectWords are the words of the synonym groups that name the subject ("feet", "rub").
+	subjectWords map[string]bool
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -83,6 +99,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		syn:          map[string][]string{},
 		filler:       map[string]bool{},
 		subject:      map[string]bool{},
+		subjectWords: map[string]bool{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -170,6 +187,11 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		for _, w := range wordsOf(strings.Join(group, " ")) {
 			v.addWord(w, 1)
 		}
+		if slices.ContainsFunc(canonical, func(t string) bool { return v.subject[t] }) {
+			for _, w := range wordsOf(strings.Join(group, " ")) {
+				v.subjectWords[w] = true
+			}
+		}
 	}
 	// Each list is analysed as one text: the analyzer splits it into the same terms as word by
 	// word, in one pass.
@@ -209,7 +231,9 @@ func (v *vocabulary) inField(field, term string) bool {
 }
 
 // correct replaces the words of a question that neither the base nor the word lists know by the
-// closest word they do know ("anxiaty" -> "anxiety", "pian" -> "pain"), so that a typo is found
+// closest word they do know ("anxiaty" -> "anxiety", "pian" -> "pain"). An everyday English word
+// is left as it is ("march" is no typo of "match", nor "send" of "spend"), unless its nearest
+// word names the subject: "foot messages" means massages. Correcting finds a typo
 // by the exact search and by coverage alike. Correcting the word before stemming matters: the
 // stem of a typo ("stres" -> "stre") is often nearer to another word's stem ("sore") than to its
 // own. A word with no near neighbour is left alone; it then counts as a word the base lacks.
@@ -226,7 +250,7 @@ func (v *vocabulary) correct(words []string) string {
 		if _, ok := v.words[w]; ok {
 			continue
 		}
-		if c := v.nearest(w); c != "" {
+		if c := v.nearest(w); c != "" && (!everyday[w] || v.subjectWords[c]) {
 			words[i] = c
 		}
 	}
