@@ -134,6 +134,9 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"can i massage my newborn's feet", false, false, true},
 		{"my husband's on warfarin, is a foot rub ok", true, false, false},
 		{"she's expecting, can I rub her feet", true, false, false},
+		// Risks and emergencies in Spanish get their notice, though the answers are English.
+		{"estoy embarazada de 5 meses, ¿puedo recibir reflexología?", true, false, false},
+		{"tengo dolor de pecho y no puedo respirar", false, true, false},
 		// "not" phrases take their words out, and only those: the rest of the question counts.
 		{"feeling blue all week, will a foot rub lift my mood", false, false, false},
 		{"feeling blue all week and now my toes went blue", false, true, false},
