@@ -127,6 +127,11 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"is thai massage good", false, false, true},
 		{"are shiatsu foot massagers any good", false, false, false},
 		{"why am I sore after a massage", false, false, true},
+		{"how much does foot massage reduce anxiety?", false, false, false},
+		{"how much is too much foot massage", false, false, false},
+		{"how much does a reflexology session cost", false, false, true},
+		{"how much do reflexologists earn per year", false, false, true},
+		{"why does a foot rub make pain feel less bad", false, false, false},
 		// Emergency words tolerate a typo, so a trigger must not be one letter from an everyday
 		// word it is paired with: "spitting + blood" would hear "sitting ... blood flow".
 		{"desk job, sitting all day, does massaging help blood flow", false, false, false},

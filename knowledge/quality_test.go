@@ -446,7 +446,11 @@ func TestLeaveOneOutPhrasings(t *testing.T) {
 				answered++
 				if slices.ContainsFunc(a.Entries, func(x *Entry) bool { return x.ID == e.ID }) {
 					right++
+					continue
 				}
+			}
+			if os.Getenv("LOO") == "v" {
+				t.Logf("%s: %q -> %s %v by %s", e.ID, q, a.Outcome, entryIDs(a.Entries), a.Rule)
 			}
 		}
 	}
