@@ -170,6 +170,11 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.domain = ix.vocab.mentionsDomain(variants)
 	f.subjectOnly = ix.vocab.onlySubject(variants)
 	for _, v := range variants {
+		if ix.vocab.namesSubject(v) {
+			f.subjectTerms++
+		}
+	}
+	for _, v := range variants {
 		if ix.vocab.unknown(v) {
 			f.unknown++
 			f.unknownW += ix.vocab.weight(v)

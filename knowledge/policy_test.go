@@ -40,6 +40,8 @@ var policyCases = []struct {
 	{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
 	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
 	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},
+	{"a word the base lacks beside the subject's own words is a detail", features{terms: 4, known: 0.6, unknown: 1, unknownW: 3.9, domain: true, subjectTerms: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
+	{"mostly words the base lacks", features{terms: 3, known: 1, unknown: 2, unknownW: 7.8}, sureHits, "no-match", Declined, nil},
 	{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: policyPain, coverage: 1, score: 1, rank: 1.3}, {entry: policySleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
 	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true, asked: &sureHits[0]}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
