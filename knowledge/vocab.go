@@ -28,7 +28,7 @@ afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol ques
 asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
 really actually just also maybe kinda basically honestly honest tldr help
 haha hahaha lmao tbh ngl imo idk bruh omg btw fyi
-shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya yall
+shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya yall wat wut wot
 friend friends mate buddy bestie bff bf gf boyfriend girlfriend partner wife husband hubby spouse
 mom mum mother dad father parents grandma grandpa granny grandmother grandfather nan nana
 sister brother son daughter kids aunt uncle cousin roommate coworker colleague`)
