@@ -242,6 +242,7 @@ var qualitySets = []qualitySet{
 	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.64, false},
 	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.57, true},
 	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.5, false},
+	{"real4", "testdata/eval/real4.jsonl", "tune", 0, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0, true},
 }
 
