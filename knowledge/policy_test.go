@@ -134,6 +134,16 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"how much does a reflexology session cost", false, false, true},
 		{"how much do reflexologists earn per year", false, false, true},
 		{"why does a foot rub make pain feel less bad", false, false, false},
+		{"how often should I get a massage therapy session", false, false, true},
+		{"can I get a massage if I am pregnant", true, false, true},
+		{"can I get a foot massage if I am pregnant", true, false, false},
+		{"what is neuropathy?", true, false, true},
+		{"what is reflexology?", false, false, false},
+		{"what are the benefits of foot massage", false, false, false},
+		{"what is the solar plexus", false, false, false},
+		{"why does your heel hurt when you take your first steps", false, false, true},
+		{"do foot detoxes actually work", false, false, true},
+		{"what is a reflexology treatment like", false, false, true},
 		// Emergency words tolerate a typo, so a trigger must not be one letter from an everyday
 		// word it is paired with: "spitting + blood" would hear "sitting ... blood flow".
 		{"desk job, sitting all day, does massaging help blood flow", false, false, false},
