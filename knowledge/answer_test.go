@@ -194,3 +194,14 @@ func TestQuestionsAboutTheBotItselfGetTheHelpText(t *testing.T) {
 		}
 	}
 }
+
+// TestAMassagerIsADevice: the stemmer makes "massag" of "massager", so without care a question
+// about a foot massager matched every entry about massage.
+func TestAMassagerIsADevice(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, q := range []string{"do foot massagers really work?", "are electric foot massagers worth it"} {
+		if a := answer(t, ix, q); !a.Answered() || a.Entry.ID != "massage-tools" {
+			t.Errorf("%q: %s %v, want the tools entry", q, a.Outcome, a.Entry)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -121,10 +122,10 @@ func NewIndex(b *Base) (*Index, error) {
 	}
 	for _, e := range b.Entries {
 		doc := indexedEntry{
-			Title:     e.Title,
-			Questions: strings.Join(e.Questions, "\n"),
-			Keywords:  strings.Join(e.Keywords, " "),
-			Answer:    entryText(e),
+			Title:     devices(e.Title),
+			Questions: devices(strings.Join(e.Questions, "\n")),
+			Keywords:  devices(strings.Join(e.Keywords, " ")),
+			Answer:    devices(entryText(e)),
 		}
 		if err := batch.Index(e.ID, doc); err != nil {
 			idx.Close()
@@ -405,6 +406,7 @@ type analysedQuestion struct {
 // before and after its stop-word filter, which are what the phrasing and the English analyzer
 // would make of the text.
 func (ix *Index) analyzeQuestion(text string) analysedQuestion {
+	text = devices(text)
 	filters := ix.analyzer.TokenFilters // possessive, lowercase, stop, stemmer; see NewIndex
 	tokens := ix.analyzer.Tokenizer.Tokenize([]byte(text))
 	tokens = filters[1].Filter(filters[0].Filter(tokens))
@@ -425,6 +427,19 @@ func (ix *Index) analyzeQuestion(text string) analysedQuestion {
 		q.english[i] = string(t.Term)
 	}
 	return q
+}
+
+// massagerWord is "massager" and "massagers". The English stemmer makes "massag" of them, the
+// stem of "massage", so a question about a foot massager found every entry about massage.
+// devices calls them what they are, in the indexed text and in questions alike; the synonyms
+// make rollers and machines devices too.
+var massagerWord = regexp.MustCompile(`(?i)\bmassager(s?)\b`)
+
+func devices(s string) string {
+	if !strings.Contains(strings.ToLower(s), "massager") {
+		return s
+	}
+	return massagerWord.ReplaceAllString(s, "device$1")
 }
 
 // analyze returns the terms bleve's English analyzer makes of text.

@@ -135,7 +135,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	// though bleve indexes them with the answer.
 	for _, e := range b.Entries {
 		for _, st := range e.Steps {
-			for _, t := range analyze(st.Title + " " + st.Text) {
+			for _, t := range analyze(devices(st.Title + " " + st.Text)) {
 				v.terms[e.ID][t] = topicTerm
 				v.named[t] = true
 			}
