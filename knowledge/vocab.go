@@ -427,15 +427,25 @@ func (v *vocabulary) mentionsDomain(terms [][]string) bool {
 // the subject: "foot" and "massage" are in nearly every entry, "benefits" in half of them.
 const subjectShare = 0.75
 
-// onlySubject reports whether a question has terms and every one of them names the subject, by
-// itself or by a synonym ("what is a foot massage?", "rubbing feet").
+// onlySubject reports whether a question names the subject, by itself or by a synonym, and says
+// nothing else ("what is a foot massage?", "rubbing feet", "can a foot massage really help?").
 func (v *vocabulary) onlySubject(terms [][]string) bool {
+	named := false
 	for _, variants := range terms {
-		if !v.namesSubject(variants) {
+		switch {
+		case v.namesSubject(variants):
+			named = true
+		case !v.everywhere(variants):
 			return false
 		}
 	}
-	return len(terms) > 0
+	return named
+}
+
+// everywhere reports whether a term is in nearly every entry, as the subject's words are, without
+// naming it: "can" in "can a foot massage really help?" says nothing of what is asked.
+func (v *vocabulary) everywhere(variants []string) bool {
+	return slices.ContainsFunc(variants, func(t string) bool { return float64(v.df[t]) >= subjectShare*float64(v.entries) })
 }
 
 // namesWholeSubject reports whether the terms name every word of the subject.
