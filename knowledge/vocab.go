@@ -464,15 +464,6 @@ func (v *vocabulary) namesSubject(variants []string) bool {
 	return slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] })
 }
 
-func (v *vocabulary) mentionsSubject(terms [][]string) bool {
-	for _, variants := range terms {
-		if slices.ContainsFunc(variants, func(t string) bool { return v.subject[t] }) {
-			return true
-		}
-	}
-	return false
-}
-
 // knownWeight is how much of the question the base knows: the summed weight of its terms that
 // some entry is about (see topic), and at unnamedWeight of those entries only use in their
 // questions or mention in their answers.
