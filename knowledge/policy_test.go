@@ -147,6 +147,7 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		// Emergency words tolerate a typo, so a trigger must not be one letter from an everyday
 		// word it is paired with: "spitting + blood" would hear "sitting ... blood flow".
 		{"desk job, sitting all day, does massaging help blood flow", false, false, false},
+		{"how much clothing do I take off for a foot massage", false, false, true},
 		// A possessive is the word it is of.
 		{"can i massage my newborn's feet", false, false, true},
 		{"my husband's on warfarin, is a foot rub ok", true, false, false},

@@ -370,8 +370,8 @@ func wordMatches(word, want string, prefix, typos bool) bool {
 	if w, ok := strings.CutSuffix(word, "'s"); ok && w == want {
 		return true
 	}
-	if !typos || len(want) < 6 {
-		return false
+	if !typos || len(want) < 6 || everyday[word] {
+		return false // an everyday word is no typo: "clothing" is not "clotting"
 	}
 	if !prefix {
 		return editDistance(word, want, 1) <= 1
