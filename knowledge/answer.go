@@ -187,6 +187,9 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			return features{}, nil, nil, err
 		}
 		hits = ix.rank(hits, variants)
+		if len(hits) > 0 {
+			f.closeness = ix.vocab.closeness(hits[0].entry.ID, variants)
+		}
 		if f.safety {
 			f.asked = ix.askedBesidesRisk(words, hits)
 		}

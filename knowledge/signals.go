@@ -14,6 +14,10 @@ import (
 type signals struct {
 	risks, emergencies noticeSignals
 	offTopics          []offTopic
+	// offTopicTriggers are every topic's triggers in one set, so that a question is read once
+	// rather than once a topic; topicOf tells each trigger's topic by its first phrase.
+	offTopicTriggers *triggerSet
+	topicOf          map[*phrase]int
 }
 
 // noticeSignals are a notice's triggers and the phrases that are not its signs (Notice.Not).
@@ -81,16 +85,21 @@ func (ps notPhrases) startingAt(word string) []phrase {
 }
 
 type offTopic struct {
-	name             string
-	triggers, unless *triggerSet
+	name   string
+	unless *triggerSet
 }
 
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
-	s := &signals{risks: newNoticeSignals(b.Safety), emergencies: newNoticeSignals(b.Emergency)}
-	for _, t := range b.OutOfScope {
-		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Triggers, false), compileTriggers(t.Unless, false)})
+	s := &signals{risks: newNoticeSignals(b.Safety), emergencies: newNoticeSignals(b.Emergency),
+		offTopicTriggers: newTriggerSet(), topicOf: map[*phrase]int{}}
+	for i, t := range b.OutOfScope {
+		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false)})
+		for _, tr := range parseTriggers(t.Triggers, false) {
+			s.offTopicTriggers.add(tr, false)
+			s.topicOf[&tr[0]] = i
+		}
 	}
 	return s
 }
@@ -116,12 +125,22 @@ func (s *signals) emergency(words []string) bool { return s.emergencies.in(words
 
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
-	for _, t := range s.offTopics {
-		if matchesAny(words, t.triggers) && !matchesAny(words, t.unless) {
-			return t.name
+	first := len(s.offTopics) // the topic that comes first in scope.yaml wins
+	for _, w := range words {
+		if w == "" {
+			continue
 		}
+		s.offTopicTriggers.startingWith(w, func(t trigger) bool {
+			if i := s.topicOf[&t[0]]; i < first && t.in(words) && !matchesAny(words, s.offTopics[i].unless) {
+				first = i
+			}
+			return false
+		})
 	}
-	return ""
+	if first == len(s.offTopics) {
+		return ""
+	}
+	return s.offTopics[first].name
 }
 
 // permissionTriggers ask whether massage is all right for someone. With a named risk ("I have
@@ -199,30 +218,37 @@ type typoGroup struct {
 }
 
 func compileTriggers(specs []string, typos bool) *triggerSet {
-	set := &triggerSet{byWord: map[string][]trigger{}}
+	set := newTriggerSet()
 	for _, t := range parseTriggers(specs, typos) {
-		first := t[0]
-		w := first.words[0]
-		switch {
-		case first.prefix && len(first.words) == 1:
-			set.byLetter[w[0]] = append(set.byLetter[w[0]], t)
-		case typos && len(w) >= 6:
-			byLen := &set.byLen[w[0]]
-			for len(*byLen) <= len(w) {
-				*byLen = append(*byLen, nil)
-			}
-			groups := &(*byLen)[len(w)]
-			i := slices.IndexFunc(*groups, func(g typoGroup) bool { return g.word == w })
-			if i < 0 {
-				i = len(*groups)
-				*groups = append(*groups, typoGroup{word: w})
-			}
-			(*groups)[i].triggers = append((*groups)[i].triggers, t)
-		default:
-			set.byWord[w] = append(set.byWord[w], t)
-		}
+		set.add(t, typos)
 	}
 	return set
+}
+
+func newTriggerSet() *triggerSet { return &triggerSet{byWord: map[string][]trigger{}} }
+
+// add indexes t by its first word.
+func (set *triggerSet) add(t trigger, typos bool) {
+	first := t[0]
+	w := first.words[0]
+	switch {
+	case first.prefix && len(first.words) == 1:
+		set.byLetter[w[0]] = append(set.byLetter[w[0]], t)
+	case typos && len(w) >= 6:
+		byLen := &set.byLen[w[0]]
+		for len(*byLen) <= len(w) {
+			*byLen = append(*byLen, nil)
+		}
+		groups := &(*byLen)[len(w)]
+		i := slices.IndexFunc(*groups, func(g typoGroup) bool { return g.word == w })
+		if i < 0 {
+			i = len(*groups)
+			*groups = append(*groups, typoGroup{word: w})
+		}
+		(*groups)[i].triggers = append((*groups)[i].triggers, t)
+	default:
+		set.byWord[w] = append(set.byWord[w], t)
+	}
 }
 
 func parseTriggers(specs []string, typos bool) []trigger {

@@ -72,6 +72,8 @@ type vocabulary struct {
 	subject map[string]bool // the terms that name the subject (see onlySubject)
 	// subjectWords are the words of the synonym groups that name the subject ("feet", "rub").
 	subjectWords map[string]bool
+	// phrasings are each entry's title and questions as their terms' weights (see nearest).
+	phrasings map[string][][]weighted
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -102,6 +104,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		filler:       map[string]bool{},
 		subject:      map[string]bool{},
 		subjectWords: map[string]bool{},
+		phrasings:    map[string][][]weighted{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -210,7 +213,71 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	for w := range stopWords {
 		v.addWord(w, 0)
 	}
+	for _, e := range b.Entries {
+		for _, q := range append([]string{e.Title}, e.Questions...) {
+			var p []weighted
+			for _, t := range v.meaningful(analyze(devices(q))) {
+				if c := v.canonical(t); !slices.ContainsFunc(p, func(w weighted) bool { return w.term == c }) {
+					p = append(p, weighted{c, v.weight(v.variants(t))})
+				}
+			}
+			if len(p) > 0 {
+				v.phrasings[e.ID] = append(v.phrasings[e.ID], p)
+			}
+		}
+	}
 	return v
+}
+
+// canonical is the word a term stands for: the first word of its synonym group, or itself.
+func (v *vocabulary) canonical(t string) string {
+	if s := v.syn[t]; len(s) > 0 {
+		return s[0]
+	}
+	return t
+}
+
+// closeness is how close a question comes to the nearest of an entry's phrasings (its title and
+// questions), from 0 to 1: the weighted share of the terms of both that they have in common.
+// Coverage asks whether the entry has the question's words anywhere; closeness asks whether the
+// entry was asked this way. Terms no entry has are left out, as in coverage.
+func (v *vocabulary) closeness(entryID string, terms [][]string) float64 {
+	// Slices, not maps: a question has a few terms, a phrasing a few more.
+	var buf [16]weighted
+	q := buf[:0]
+	total := 0.0
+	for _, variants := range terms {
+		if v.unknown(variants) {
+			continue
+		}
+		w := weighted{v.canonical(variants[0]), v.weight(variants)}
+		q = append(q, w)
+		total += w.weight
+	}
+	if total == 0 {
+		return 0
+	}
+	best := 0.0
+	for _, p := range v.phrasings[entryID] {
+		shared, union := 0.0, total
+		for _, pw := range p {
+			i := slices.IndexFunc(q, func(w weighted) bool { return w.term == pw.term })
+			if i < 0 {
+				union += pw.weight
+				continue
+			}
+			shared += min(pw.weight, q[i].weight)
+			union += max(pw.weight-q[i].weight, 0)
+		}
+		best = max(best, shared/union)
+	}
+	return best
+}
+
+// weighted is a term with its weight.
+type weighted struct {
+	term   string
+	weight float64
 }
 
 func (v *vocabulary) addWord(w string, entries int) {
