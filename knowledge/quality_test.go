@@ -228,22 +228,22 @@ type qualitySet struct {
 }
 
 var qualitySets = []qualitySet{
-	{"dev", "testdata/eval/dev.jsonl", "", 0.81, false},
-	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.93, false},
-	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.86, true},
-	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.78, false},
-	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.73, true},
-	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.76, false},
-	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.61, true},
+	{"dev", "testdata/eval/dev.jsonl", "", 0.9, false},
+	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.92, false},
+	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.88, true},
+	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.86, false},
+	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.79, true},
+	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.87, false},
+	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.64, true},
 	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.86, false},
-	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.74, true},
-	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.85, false},
-	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.62, true},
-	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.64, false},
-	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.57, true},
-	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.5, false},
-	{"real4", "testdata/eval/real4.jsonl", "tune", 0, false},
-	{"real3", "testdata/eval/real3.jsonl", "holdout", 0, true},
+	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.8, true},
+	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.9, false},
+	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.64, true},
+	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.78, false},
+	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.69, true},
+	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.86, false},
+	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
+	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.53, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
