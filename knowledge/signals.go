@@ -246,6 +246,7 @@ func (set *triggerSet) add(t trigger, typos bool) {
 			*groups = append(*groups, typoGroup{word: w})
 		}
 		(*groups)[i].triggers = append((*groups)[i].triggers, t)
+		set.byWord[w] = append(set.byWord[w], t) // the word itself is found without a comparison
 	default:
 		set.byWord[w] = append(set.byWord[w], t)
 	}
@@ -308,14 +309,15 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 			}
 		}
 	}
-	for n := len(w) - 1; n <= len(w)+1; n++ { // one typo changes the length by at most one
+	// One typo changes the length by at most one; an everyday word is no typo (see wordMatches).
+	for n := len(w) - 1; n <= len(w)+1 && !everyday[w]; n++ {
 		byLen := set.byLen[w[0]]
 		if n >= len(byLen) {
 			break
 		}
 		for _, g := range byLen[n] {
-			if !wordMatches(w, g.word, false, true) {
-				continue
+			if g.word == w || !wordMatches(w, g.word, false, true) {
+				continue // the word itself is in byWord
 			}
 			for _, t := range g.triggers {
 				if f(t) {

@@ -322,7 +322,11 @@ func (v *vocabulary) correct(words []string) string {
 		if _, ok := v.words[w]; ok {
 			continue
 		}
-		if c := v.nearest(w); c != "" && (!everyday[w] || v.subjectWords[c]) {
+		if everyday[w] {
+			if c := v.nearestSubjectWord(w); c != "" {
+				words[i] = c
+			}
+		} else if c := v.nearest(w); c != "" {
 			words[i] = c
 		}
 	}
@@ -348,6 +352,19 @@ func (v *vocabulary) nearest(w string) string {
 			if d < bestDist || (d == bestDist && (use > bestUse || (use == bestUse && prefix > bestPrefix))) {
 				best, bestDist, bestUse, bestPrefix = known, d, use, prefix
 			}
+		}
+	}
+	return best
+}
+
+// nearestSubjectWord returns the word of the subject within one edit of w ("messages" ->
+// "massages"), or "": the one correction an everyday word of five letters or more gets. Shorter
+// ones are too often words in their own right ("meet" is not "feet").
+func (v *vocabulary) nearestSubjectWord(w string) string {
+	best := ""
+	for s := range v.subjectWords {
+		if s != w && len(w) >= 5 && editDistance(w, s, 1) <= 1 && (best == "" || s < best) {
+			best = s // the least in order, so that the result does not depend on map order
 		}
 	}
 	return best
