@@ -244,6 +244,7 @@ var qualitySets = []qualitySet{
 	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.86, false},
 	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.53, true},
+	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
