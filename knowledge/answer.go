@@ -159,7 +159,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
-	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words)))
+	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(ix.signals.withoutIdioms(words))))
 	terms := ix.vocab.meaningful(aq.english)
 	variants := make([][]string, len(terms))
 	for i, t := range terms {

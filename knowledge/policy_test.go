@@ -148,6 +148,9 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		// word it is paired with: "spitting + blood" would hear "sitting ... blood flow".
 		{"desk job, sitting all day, does massaging help blood flow", false, false, false},
 		{"how much clothing do I take off for a foot massage", false, false, true},
+		{"i nearly fainted when i saw the price of that foot roller", false, false, true},
+		{"the exam results gave me a heart attack lol, how often should i rub my feet", false, false, false},
+		{"breathless with laughter because my soles are ticklish", false, false, true},
 		// A possessive is the word it is of.
 		{"can i massage my newborn's feet", false, false, true},
 		{"my husband's on warfarin, is a foot rub ok", true, false, false},
@@ -484,6 +487,11 @@ func TestRisksInManyWords(t *testing.T) {
 		"spine tingling film tonight, any foot rub tips",
 		"totally broke this month, how do I massage my own feet",
 		"my foot roller arrived in blister packs",
+		"my phone case is cracked, how long should a foot rub last",
+		"my phone is bleeding battery, where are the pressure points",
+		"fungus gnats in my plants again, anyway how often should i rub my feet",
+		"broke my controller, need a foot rub to calm down",
+		"my friend is pregnant with ideas for her startup, how do i massage my feet",
 	} {
 		if s.safety(wordsOf(q)) {
 			t.Errorf("%q: a safety notice", q)

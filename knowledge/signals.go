@@ -123,6 +123,16 @@ func (s *signals) withoutRisks(words []string) []string {
 
 func (s *signals) emergency(words []string) bool { return s.emergencies.in(words) }
 
+// withoutIdioms returns the words less the notices' not: phrases ("clotted cream", "feeling
+// blue"): they are no signs, and nor should they draw the search to the entries about risks.
+func (s *signals) withoutIdioms(words []string) []string {
+	blanked := s.emergencies.not.without(s.risks.not.without(words))
+	if !slices.Contains(blanked, "") {
+		return blanked // nothing was blanked (a question's words are never empty)
+	}
+	return slices.DeleteFunc(slices.Clone(blanked), func(w string) bool { return w == "" })
+}
+
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
 	first := len(s.offTopics) // the topic that comes first in scope.yaml wins
