@@ -243,9 +243,9 @@ var qualitySets = []qualitySet{
 	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.69, true},
 	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.86, false},
 	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
-	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0, false},
-	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.53, true},
-	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0, true},
+	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0.63, false},
+	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
+	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
