@@ -133,7 +133,14 @@ func (ix *Index) consider(ctx context.Context, q string, words []string, safety,
 	if err != nil {
 		return decision{}, nil, err
 	}
-	return decide(f, hits, safetyEntry, ix.thresholds), hits, nil
+	d := decide(f, hits, safetyEntry, ix.thresholds)
+	if d.outcome == Answered && len(hits) > 0 {
+		// Closeness is a confidence input only, and costs a pass over the best hit's phrasings:
+		// measured for answers alone.
+		f.closeness = ix.vocab.closeness(hits[0].entry.ID, f.variants)
+		d.confidence = confidence(f, hits)
+	}
+	return d, hits, nil
 }
 
 // read is retrieval: it reads a question's words into features, searches and ranks the hits,
@@ -166,6 +173,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		variants[i] = ix.vocab.variants(t)
 	}
 	f.terms = len(terms)
+	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
 	f.subjectOnly = ix.vocab.onlySubject(variants)
@@ -187,9 +195,6 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			return features{}, nil, nil, err
 		}
 		hits = ix.rank(hits, variants)
-		if len(hits) > 0 {
-			f.closeness = ix.vocab.closeness(hits[0].entry.ID, variants)
-		}
 		if f.safety {
 			f.asked = ix.askedBesidesRisk(words, hits)
 		}

@@ -53,7 +53,9 @@ type features struct {
 	subjectTerms int
 	// closeness is how near the question comes to one of the best hit's phrasings (see
 	// vocabulary.closeness): a confidence input.
-	closeness  float64
+	closeness float64
+	// variants are the question's meaningful terms, each with its synonyms.
+	variants   [][]string
 	safety     bool   // names a risk the article lists (see signals.safety)
 	emergency  bool   // describes symptoms that need help now
 	clot       bool   // names a blood clot: the one risk that is also an emergency sign

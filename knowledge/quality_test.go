@@ -379,6 +379,9 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(hits) > 0 {
+			f.closeness = ix.vocab.closeness(hits[0].entry.ID, f.variants) // as consider measures it
+		}
 		right := len(judgeAnswer(c, a)) == 0
 		xs = append(xs, confidenceInputsOf(f, hits))
 		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
