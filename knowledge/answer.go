@@ -281,8 +281,9 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 		return nil
 	}
 	top := hits[0].score
+	weights := ix.vocab.coverageWeights(variants)
 	for i := range hits {
-		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants)
+		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants, weights)
 		hits[i].rank = hits[i].coverage
 		if top > 0 {
 			hits[i].rank += scoreWeight * hits[i].score / top

@@ -463,17 +463,11 @@ func isNumber(term string) bool {
 // the bot decline an unknown topic is the policy's off-topic rule or too little known weight,
 // not an extra word. A term that no entry names as its topic (see topic) counts at
 // unnamedWeight: in a chatty question such words are more often story than topic.
-func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
+func (v *vocabulary) coverage(entryID string, terms [][]string, weights []float64) float64 {
 	set := v.terms[entryID]
 	var total, matched float64
-	for _, variants := range terms {
-		if v.unknown(variants) {
-			continue
-		}
-		w := v.weight(variants)
-		if !v.topic(variants) {
-			w *= unnamedWeight
-		}
+	for i, variants := range terms {
+		w := weights[i]
 		total += w
 		best := 0.0
 		for _, t := range variants {
@@ -485,6 +479,23 @@ func (v *vocabulary) coverage(entryID string, terms [][]string) float64 {
 		return 0 // only everyday words and numbers: nothing to match
 	}
 	return matched / total
+}
+
+// coverageWeights are what each of a question's terms counts for in coverage: none for a term no
+// entry has, unnamedWeight of its weight for one no entry names as its topic. They are worked out
+// once a question, not once a hit.
+func (v *vocabulary) coverageWeights(terms [][]string) []float64 {
+	out := make([]float64, len(terms))
+	for i, variants := range terms {
+		if v.unknown(variants) {
+			continue
+		}
+		out[i] = v.weight(variants)
+		if !v.topic(variants) {
+			out[i] *= unnamedWeight
+		}
+	}
+	return out
 }
 
 // unnamedWeight scales terms that some entry has in its questions or answer but none names in
