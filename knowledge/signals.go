@@ -21,28 +21,17 @@ type signals struct {
 }
 
 // noticeSignals are a notice's triggers and the phrases that are not its signs (Notice.Not).
+// The phrases are indexed as triggers are, by their first word, so that a question is compared
+// only with those that can start at each of its words.
 type noticeSignals struct {
-	triggers *triggerSet
-	not      notPhrases
-}
-
-// notPhrases are Notice.Not phrases by their first word, so that a question is compared only
-// with those that can start at each of its words: compared with every phrase at every word, a
-// hundred phrases cost more than the triggers.
-type notPhrases struct {
-	byWord map[string][]phrase
-	prefix []phrase // phrases of one word ending in *, which any word may start
+	triggers, not *triggerSet
 }
 
 func newNoticeSignals(n Notice) noticeSignals {
-	s := noticeSignals{triggers: compileTriggers(n.Triggers, true), not: notPhrases{byWord: map[string][]phrase{}}}
+	s := noticeSignals{triggers: compileTriggers(n.Triggers, true), not: newTriggerSet()}
 	for _, t := range parseTriggers(n.Not, false) {
-		for _, p := range t {
-			if p.prefix && len(p.words) == 1 {
-				s.not.prefix = append(s.not.prefix, p)
-			} else {
-				s.not.byWord[p.words[0]] = append(s.not.byWord[p.words[0]], p)
-			}
+		for _, p := range t { // each part of "a + b" is taken out where it stands
+			s.not.add(trigger{p}, false)
 		}
 	}
 	return s
@@ -53,33 +42,24 @@ func (n noticeSignals) in(words []string) bool {
 	return matchesAny(n.not.without(words), n.triggers)
 }
 
-// without returns words with every occurrence of the phrases blanked out, so that no trigger
-// matches their words and none spans them; words itself is left as it is.
-func (ps notPhrases) without(words []string) []string {
+// without returns words with every occurrence of the set's phrases blanked out, so that no
+// trigger matches their words and none spans them; words itself is left as it is. The set holds
+// triggers of one phrase each (see newNoticeSignals).
+func (set *triggerSet) without(words []string) []string {
 	out, copied := words, false
-	for i := range words {
-		for _, p := range ps.startingAt(words[i]) {
-			if i+len(p.words) > len(out) || !p.at(out[i:i+len(p.words)]) {
-				continue
-			}
-			if !copied {
-				out, copied = slices.Clone(words), true
-			}
-			for j := range p.words {
-				out[i+j] = ""
-			}
+	for i, w := range words {
+		if w == "" {
+			continue // taken out already
 		}
-	}
-	return out
-}
-
-// startingAt returns the phrases that may start at word.
-func (ps notPhrases) startingAt(word string) []phrase {
-	out := ps.byWord[word]
-	for _, p := range ps.prefix {
-		if strings.HasPrefix(word, p.words[0]) {
-			out = append(slices.Clip(out), p)
-		}
+		set.startingWith(w, func(t trigger) bool {
+			if n := len(t[0].words); i+n <= len(out) && t[0].at(out[i:i+n]) {
+				if !copied {
+					out, copied = slices.Clone(words), true
+				}
+				clear(out[i : i+n])
+			}
+			return false
+		})
 	}
 	return out
 }
@@ -354,22 +334,26 @@ func (set *triggerSet) named(words []string) []bool {
 			continue
 		}
 		set.startingWith(w, func(t trigger) bool {
-			if n := len(t[0].words); i+n > len(words) || !t[0].at(words[i:i+n]) || !t.in(words) {
-				return false
-			}
-			for _, p := range t {
-				for j := 0; j+len(p.words) <= len(words); j++ {
-					if p.at(words[j : j+len(p.words)]) {
-						for k := range p.words {
-							out[j+k] = true
-						}
-					}
+			if n := len(t[0].words); i+n <= len(words) && t[0].at(words[i:i+n]) && t.in(words) {
+				for _, p := range t {
+					p.mark(words, out)
 				}
 			}
 			return false
 		})
 	}
 	return out
+}
+
+// mark sets out[i] for every word of every occurrence of p in words.
+func (p phrase) mark(words []string, out []bool) {
+	for j := 0; j+len(p.words) <= len(words); j++ {
+		if p.at(words[j : j+len(p.words)]) {
+			for k := range p.words {
+				out[j+k] = true
+			}
+		}
+	}
 }
 
 func (t trigger) in(words []string) bool {
