@@ -134,13 +134,20 @@ func (ix *Index) consider(ctx context.Context, q string, words []string, safety,
 		return decision{}, nil, err
 	}
 	d := decide(f, hits, safetyEntry, ix.thresholds)
-	if d.outcome == Answered && len(hits) > 0 {
+	if d.outcome == Answered {
 		// Closeness is a confidence input only, and costs a pass over the best hit's phrasings:
 		// measured for answers alone.
-		f.closeness = ix.vocab.closeness(hits[0].entry.ID, f.variants)
-		d.confidence = confidence(f, hits)
+		d.confidence = confidence(ix.withCloseness(f, hits), hits)
 	}
 	return d, hits, nil
+}
+
+// withCloseness returns f with its closeness to the best hit's nearest phrasing measured.
+func (ix *Index) withCloseness(f features, hits []hit) features {
+	if len(hits) > 0 {
+		f.closeness = ix.vocab.closeness(hits[0].entry.ID, f.variants)
+	}
+	return f
 }
 
 // read is retrieval: it reads a question's words into features, searches and ranks the hits,
@@ -167,12 +174,8 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(ix.signals.withoutIdioms(words))))
-	terms := ix.vocab.meaningful(aq.english)
-	variants := make([][]string, len(terms))
-	for i, t := range terms {
-		variants[i] = ix.vocab.variants(t)
-	}
-	f.terms = len(terms)
+	variants := ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
+	f.terms = len(variants)
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
@@ -181,15 +184,13 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		if ix.vocab.namesSubject(v) {
 			f.subjectTerms++
 		}
-	}
-	for _, v := range variants {
 		if ix.vocab.unknown(v) {
 			f.unknown++
 			f.unknownW += ix.vocab.weight(v)
 		}
 	}
 	var hits []hit
-	if len(terms) > 0 && !f.emergency {
+	if len(variants) > 0 && !f.emergency {
 		var err error
 		if hits, err = ix.search(ctx, aq, candidates); err != nil {
 			return features{}, nil, nil, err
@@ -216,13 +217,9 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 // names a risk asks besides it: the words that name the risk are left out, so that "diabetes"
 // does not draw the circulation entry when the question asks how often.
 func (ix *Index) askedBesidesRisk(words []string, hits []hit) *hit {
-	terms := ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english)
-	if len(terms) == 0 {
+	variants := ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
+	if len(variants) == 0 {
 		return nil
-	}
-	variants := make([][]string, len(terms))
-	for i, t := range terms {
-		variants[i] = ix.vocab.variants(t)
 	}
 	if ix.vocab.onlySubject(variants) || ix.vocab.knownWeight(variants) < ix.thresholds.known {
 		return nil // "is foot massage safe during pregnancy" asks nothing else
@@ -394,11 +391,7 @@ func askedClause(q string) []string {
 // "massage", or "rub my feet"): "how do I massage it?" after a story about a stiff neck asks
 // about the neck.
 func (ix *Index) namesSubject(words []string) bool {
-	var terms [][]string
-	for _, t := range ix.analyzeQuestion(strings.Join(words, " ")).english {
-		terms = append(terms, ix.vocab.variants(t))
-	}
-	return ix.vocab.namesWholeSubject(terms)
+	return ix.vocab.namesWholeSubject(ix.vocab.allVariants(ix.analyzeQuestion(strings.Join(words, " ")).english))
 }
 
 // phrasingKey is how a question is compared with the entries' phrasings word for word: its

@@ -379,9 +379,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hits) > 0 {
-			f.closeness = ix.vocab.closeness(hits[0].entry.ID, f.variants) // as consider measures it
-		}
+		f = ix.withCloseness(f, hits) // as consider measures it
 		right := len(judgeAnswer(c, a)) == 0
 		xs = append(xs, confidenceInputsOf(f, hits))
 		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
@@ -419,7 +417,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 }
 
 // TestLeaveOneOutPhrasings asks each of the knowledge base's own questions of an index built
-// without it, and reports how many find their entry: a judge that no question set wrote, of how
+// without it, and reports how many find their entry (failing below a floor): a judge that no question set wrote, of how
 // well the base answers a phrasing it does not hold. LOO=1 runs it (an index build per question,
 // about 15 s).
 func TestLeaveOneOutPhrasings(t *testing.T) {
@@ -461,4 +459,8 @@ func TestLeaveOneOutPhrasings(t *testing.T) {
 		}
 	}
 	t.Logf("phrasings left out: %d of %d find their entry, %d answered", right, total, answered)
+	// A floor a little under today's 338 of 418, as for the question sets.
+	if ratio(right, total) < 0.78 {
+		t.Errorf("only %d of %d phrasings left out find their entry, below the floor of 78%%", right, total)
+	}
 }

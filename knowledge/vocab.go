@@ -429,6 +429,15 @@ func (v *vocabulary) variants(term string) []string {
 	return append([]string{term}, v.syn[term]...)
 }
 
+// allVariants returns the variants of each term.
+func (v *vocabulary) allVariants(terms []string) [][]string {
+	out := make([][]string, len(terms))
+	for i, t := range terms {
+		out[i] = v.variants(t)
+	}
+	return out
+}
+
 // weight tells how much a term says about the topic, as BM25's inverse document frequency: a
 // word that every entry has ("foot") says little, a word few entries have says a lot; an entry
 // that only mentions it in its answer counts for mentionShare of one. (Words no entry has weigh
