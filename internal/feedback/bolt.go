@@ -299,24 +299,27 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 
 // DeclinedQuestion returns the declined question with the given id.
 func (s *Bolt) DeclinedQuestion(id string) (Declined, error) {
-	var d Declined
-	err := s.view(func(tx *bolt.Tx) error {
-		_, err := find(tx, bucketDeclined, id, &d)
-		return err
-	})
+	d, err := get[Declined](s, bucketDeclined, id)
 	d.ID = id
 	return d, err
 }
 
 // UnhelpfulAnswer returns the unhelpful answer with the given id.
 func (s *Bolt) UnhelpfulAnswer(id string) (Unhelpful, error) {
-	var u Unhelpful
-	err := s.view(func(tx *bolt.Tx) error {
-		_, err := find(tx, bucketUnhelpful, id, &u)
-		return err
-	})
+	u, err := get[Unhelpful](s, bucketUnhelpful, id)
 	u.ID = id
 	return u, err
+}
+
+// get reads the record with the given id from bucket: find in a read-only operation, as
+// resolve is find in a write.
+func get[T any](s *Bolt, bucket []byte, id string) (T, error) {
+	var v T
+	err := s.view(func(tx *bolt.Tx) error {
+		_, err := find(tx, bucket, id, &v)
+		return err
+	})
+	return v, err
 }
 
 // Resolve records what a moderator did with the declined question id: resolution is

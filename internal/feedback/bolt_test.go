@@ -21,12 +21,19 @@ func OpenKeeping(dir string, kept int) (*Bolt, error) {
 	return s, nil
 }
 
-func TestCountsSurviveARestart(t *testing.T) {
-	dir := t.TempDir()
+// openBolt opens the store in dir, failing t if it cannot.
+func openBolt(t testing.TB, dir string) *Bolt {
+	t.Helper()
 	s, err := Open(dir)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Open %s: %v", dir, err)
 	}
+	return s
+}
+
+func TestCountsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	s := openBolt(t, dir)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	for i, user := range []string{"u1", "u2", "u1"} {
 		if err := s.AddDeclined("How do I treat athlete's foot?", user, now.Add(time.Duration(i)*time.Minute)); err != nil {
@@ -52,10 +59,7 @@ func TestCountsSurviveARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err = Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = openBolt(t, dir)
 	defer s.Close()
 	r, err := s.Report(10)
 	if err != nil {
@@ -74,14 +78,8 @@ func TestCountsSurviveARestart(t *testing.T) {
 
 func TestTwoStoresOnTheSameFolderShareIt(t *testing.T) {
 	dir := t.TempDir()
-	a, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(dir) // another shard, or "footbot report" while the bot runs
-	if err != nil {
-		t.Fatalf("second Open: %v", err)
-	}
+	a := openBolt(t, dir)
+	b := openBolt(t, dir) // another shard, or "footbot report" while the bot runs
 	now := time.Now()
 	if err := a.AddDeclined("shoe sizes?", "u1", now); err != nil {
 		t.Fatal(err)
@@ -109,10 +107,7 @@ func countKeys(t *testing.T, s *Bolt, bucket []byte) int {
 }
 
 func TestOldVotersAreForgottenWithoutSkippingAny(t *testing.T) {
-	s, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openBolt(t, t.TempDir())
 	then := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 30 { // consecutive keys: a delete-then-Next walk would skip every other one
 		if _, err := s.AddVote(fmt.Sprintf("old%d", i), "how-often", "u1", true, then.Add(time.Duration(i)*time.Second)); err != nil {
@@ -142,17 +137,14 @@ func TestOldVotersAreForgottenWithoutSkippingAny(t *testing.T) {
 
 func TestAStoreWithoutTheTimeIndexGetsOneOnOpen(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openBolt(t, dir)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	for _, id := range []string{"a", "b", "c"} {
 		if _, err := s.AddVote(id, "how-often", "u1", true, now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	err = s.update(func(tx *bolt.Tx) error { // as written by a version without the index
+	err := s.update(func(tx *bolt.Tx) error { // as written by a version without the index
 		if err := tx.DeleteBucket(bucketVoterTimes); err != nil {
 			return err
 		}
@@ -162,9 +154,7 @@ func TestAStoreWithoutTheTimeIndexGetsOneOnOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, err = Open(dir); err != nil {
-		t.Fatal(err)
-	}
+	s = openBolt(t, dir)
 	if got := countKeys(t, s, bucketVoterTimes); got != 3 {
 		t.Errorf("time index has %d keys after open, want the 3 voters", got)
 	}

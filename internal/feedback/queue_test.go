@@ -34,11 +34,7 @@ func (f *flaky) AddVote(a, e, u string, h bool, at time.Time) (bool, error) {
 
 func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
 	dir := t.TempDir()
-	b, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &flaky{Bolt: b}
+	f := &flaky{Bolt: openBolt(t, dir)}
 	var dropped atomic.Int32
 	q := NewQueued(f, slog.New(slog.NewTextHandler(io.Discard, nil)), func() { dropped.Add(1) })
 	now := time.Now()
@@ -78,11 +74,7 @@ func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
 	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
-	b2, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := b2.Report(10)
+	r, err := openBolt(t, dir).Report(10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,11 +87,7 @@ func TestQueuedKeepsWritesWhileTheStoreIsAwayAndWritesThemAfter(t *testing.T) {
 }
 
 func TestQueuedDropsAndCountsWhatDoesNotFit(t *testing.T) {
-	b, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &flaky{Bolt: b}
+	f := &flaky{Bolt: openBolt(t, t.TempDir())}
 	f.down.Store(true)
 	var dropped atomic.Int32
 	q := NewQueued(f, slog.New(slog.NewTextHandler(io.Discard, nil)), func() { dropped.Add(1) })

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,7 @@ func embeddedVersions(t *testing.T) []string {
 	}
 	var want []string
 	for _, m := range ms {
-		want = append(want, strings.TrimLeft(m.name[:3], "0")+" "+m.name)
+		want = append(want, strconv.Itoa(m.version)+" "+m.name)
 	}
 	return want
 }
