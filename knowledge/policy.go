@@ -177,8 +177,8 @@ var policy = []policyRule{
 			d := decision{outcome: Answered, entries: []*Entry{hits[0].entry}}
 			// The safety entry as the best match to a question that also asks something else
 			// ("I'm a diabetes nurse, how often should I...") answers that too.
-			if hits[0].entry.Kind == KindSafety && f.asked != nil && f.asked.coverage >= th.coverage {
-				d.entries = append(d.entries, f.asked.entry)
+			if hits[0].entry.Kind == KindSafety {
+				d = alsoAsked(d, f, th)
 			}
 			return d
 		},
@@ -230,7 +230,12 @@ func safetyAnswer(f features, _ []hit, safety *Entry, th thresholds) decision {
 	if safety == nil {
 		return decision{outcome: Declined}
 	}
-	d := decision{outcome: Answered, entries: []*Entry{safety}}
+	return alsoAsked(decision{outcome: Answered, entries: []*Entry{safety}}, f, th)
+}
+
+// alsoAsked adds to an answer with the safety entry the entry for what else the question asks,
+// when that is a match (see features.asked).
+func alsoAsked(d decision, f features, th thresholds) decision {
 	if f.asked != nil && f.asked.coverage >= th.coverage {
 		d.entries = append(d.entries, f.asked.entry)
 	}
