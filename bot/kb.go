@@ -24,7 +24,7 @@ const maxAttachments = 10
 // historyShown is how many changes /kb history lists.
 const historyShown = 15
 
-// kb runs the moderators' /kb subcommands: history, rollback, export.
+// kb runs the moderators' /kb subcommands: teach, history, rollback, export, import.
 func (b *Bot) kb(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	if !b.isModerator(i.Member) {
 		b.log.Warn("/kb refused", "user", userID(i))

@@ -197,11 +197,8 @@ func (b *Bot) teach(i *discordgo.Interaction, id string) *discordgo.InteractionR
 		return refused
 	}
 	d, err := b.opts.Feedback.DeclinedQuestion(id)
-	if errors.Is(err, feedback.ErrNoSuchQuestion) {
-		return b.update((*Bot).unansweredPage, 0, "That question was already handled.")
-	}
 	if err != nil {
-		return b.storeFailed("find that question", err)
+		return b.notFound(err, (*Bot).unansweredPage, "question")
 	}
 	if choice == outOfScopeChoice {
 		if err := b.opts.Feedback.Resolve(id, feedback.OutOfScope); err != nil {
@@ -234,6 +231,15 @@ func (b *Bot) moderatorChoice(i *discordgo.Interaction, what string) (string, *d
 	return values[0], nil
 }
 
+// notFound is the response when the item a list's menu names cannot be read: the list's first
+// page again if another moderator handled it meanwhile, else what failed. what names the item.
+func (b *Bot) notFound(err error, render page, what string) *discordgo.InteractionResponse {
+	if errors.Is(err, feedback.ErrNoSuchQuestion) {
+		return b.update(render, 0, "That "+what+" was already handled.")
+	}
+	return b.storeFailed("find that "+what, err)
+}
+
 // fix applies a moderator's choice for an answer marked not helpful: the right entry (the
 // question is taught to it) or "that answer was right".
 func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionResponse {
@@ -242,11 +248,8 @@ func (b *Bot) fix(i *discordgo.Interaction, id string) *discordgo.InteractionRes
 		return refused
 	}
 	u, err := b.opts.Feedback.UnhelpfulAnswer(id)
-	if errors.Is(err, feedback.ErrNoSuchQuestion) {
-		return b.update((*Bot).unhelpfulPage, 0, "That answer was already handled.")
-	}
 	if err != nil {
-		return b.storeFailed("find that answer", err)
+		return b.notFound(err, (*Bot).unhelpfulPage, "answer")
 	}
 	resolution, note := feedback.Confirmed, fmt.Sprintf("Confirmed: “%s” keeps its answer.", truncate(u.Question, 200))
 	if choice != rightChoice {
