@@ -68,7 +68,7 @@ type Result struct {
 type edit func(latest Version, label string) (edited, error)
 
 // edited is what an edit made: the files, the file it wrote and the line it added, if any, and
-// the base the files load as if the edit loaded them already (nil: apply loads them).
+// the base the files load as, if the edit loaded them already (nil: apply loads them).
 type edited struct {
 	files map[string][]byte
 	file  string
@@ -161,11 +161,13 @@ func (e *Editor) Rollback(user, version string, at time.Time) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := knowledge.LoadFiles(old.Files, e.store.Label()); err != nil {
-		return Result{}, fmt.Errorf("version %s no longer loads: %w", version, err)
-	}
-	return e.apply(Change{Time: at, User: user, Action: "rollback"}, func(Version, string) (edited, error) {
-		return edited{files: old.Files}, nil
+	return e.apply(Change{Time: at, User: user, Action: "rollback"}, func(_ Version, label string) (edited, error) {
+		// Loaded here rather than by apply only to say which version no longer loads.
+		base, err := knowledge.LoadFiles(old.Files, label)
+		if err != nil {
+			return edited{}, fmt.Errorf("version %s no longer loads: %w", version, err)
+		}
+		return edited{files: old.Files, base: base}, nil
 	})
 }
 

@@ -80,6 +80,21 @@ func TestImportsAndRollbacksRefuseWhatTheyShouldNotTouch(t *testing.T) {
 			t.Errorf("Rollback(%q) = %v", v, err)
 		}
 	}
+	// A kept version that no longer loads (the loader grew stricter since) is refused with its
+	// problems, and nothing is stored.
+	kept := filepath.Join(data, historyDir, "0123456789ab")
+	if err := os.MkdirAll(kept, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kept, "faq.yaml"), []byte("entries:\n  - id: x\n    titel: y\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Rollback("1", "0123456789ab", now); !errors.As(err, &invalid) || !strings.Contains(err.Error(), "no longer loads") {
+		t.Errorf("a rollback to a version that no longer loads: %v", err)
+	}
+	if h, err := e.History(10); err != nil || len(h) != 0 {
+		t.Errorf("a refused rollback was recorded: %+v, %v", h, err)
+	}
 }
 
 // BenchmarkTeach is a moderator's click on "answer this with": validate the folder with the
