@@ -219,13 +219,6 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-func knowledgeName(dir string) string {
-	if dir == "" {
-		return "shipped"
-	}
-	return dir
-}
-
 func runBot(ctx context.Context, cfg config.Config, args []string, stderr io.Writer) error {
 	fs := newFlags("run", `Usage: footbot run
 
@@ -251,7 +244,6 @@ DATABASE_URL set, reads the database every shard writes to.`, stdout)
 		return err
 	}
 	var store feedback.Store
-	var err error
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, slog.New(slog.DiscardHandler))
 		if err != nil {

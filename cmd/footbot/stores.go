@@ -61,16 +61,17 @@ func (s *stores) seed(ctx context.Context, dir string, log *slog.Logger) error {
 	if current, err := s.pg.CurrentVersion(ctx); err != nil || current != "" {
 		return err
 	}
-	v, err := kbedit.NewFolder(dir, "").Latest(ctx) // the folder's files, or the built-in ones
+	folder := kbedit.NewFolder(dir, "")
+	v, err := folder.Latest(ctx) // the folder's files, or the built-in ones
 	if err != nil {
 		return err
 	}
-	if _, err := knowledge.LoadFiles(v.Files, knowledgeName(dir)); err != nil {
+	if _, err := knowledge.LoadFiles(v.Files, folder.Label()); err != nil {
 		return fmt.Errorf("the knowledge to store in the empty database: %w", err)
 	}
 	stored, err := s.pg.Seed(ctx, v.Files, v.ID, time.Now())
 	if stored {
-		log.Info("the database held no knowledge: stored this one for every shard", "from", knowledgeName(dir), "version", v.ID)
+		log.Info("the database held no knowledge: stored this one for every shard", "from", folder.Label(), "version", v.ID)
 	}
 	return err
 }
