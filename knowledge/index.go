@@ -334,7 +334,10 @@ type hit struct {
 	entry    *Entry
 	score    float64 // bleve's
 	coverage float64 // see vocabulary.coverage
-	rank     float64 // what Answer orders hits by
+	// closeness is how near the question comes to one of the entry's phrasings (see
+	// vocabulary.closeness).
+	closeness float64
+	rank      float64 // what Answer orders hits by
 }
 
 // search runs the question's terms against every field: all of them (small words included)

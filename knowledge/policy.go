@@ -51,9 +51,6 @@ type features struct {
 	// subjectOnly: every term is a word of the subject itself (see vocabulary.onlySubject)
 	subjectOnly  bool
 	subjectTerms int
-	// closeness is how near the question comes to one of the best hit's phrasings (see
-	// vocabulary.closeness): a confidence input.
-	closeness float64
 	// variants are the question's meaningful terms, each with its synonyms.
 	variants   [][]string
 	safety     bool   // names a risk the article lists (see signals.safety)
@@ -267,8 +264,8 @@ func confidenceInputsOf(f features, hits []hit) confidenceInputs {
 			x[1] = (hits[0].rank - hits[1].rank) / hits[0].rank
 		}
 		x[5] = scoreShare(hits)
+		x[6] = hits[0].closeness
 	}
-	x[6] = f.closeness
 	x[2] = math.Log1p(f.known)
 	if t := f.known + f.unknownW; t > 0 {
 		x[3] = f.unknownW / t

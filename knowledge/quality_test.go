@@ -244,6 +244,7 @@ var qualitySets = []qualitySet{
 	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.86, false},
 	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
 	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0.63, false},
+	{"safety6", "testdata/eval/safety6.jsonl", "tune", 0.5, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
 }
@@ -379,7 +380,6 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f = ix.withCloseness(f, hits) // as consider measures it
 		right := len(judgeAnswer(c, a)) == 0
 		xs = append(xs, confidenceInputsOf(f, hits))
 		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])

@@ -72,8 +72,11 @@ type vocabulary struct {
 	subject map[string]bool // the terms that name the subject (see onlySubject)
 	// subjectWords are the words of the synonym groups that name the subject ("feet", "rub").
 	subjectWords map[string]bool
-	// phrasings are each entry's title and questions as their terms' weights (see nearest).
-	phrasings map[string][][]weighted
+	// phrasings are each entry's title and questions as their terms' weights, and byTerm the
+	// same inverted: term -> the phrasings that have it (see closeness).
+	phrasings []phrasing
+	byTerm    map[string][]phrasingTerm
+	entryIDs  []string // the entries' ids in the base's order, which phrasing.entry counts in
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -104,7 +107,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		filler:       map[string]bool{},
 		subject:      map[string]bool{},
 		subjectWords: map[string]bool{},
-		phrasings:    map[string][][]weighted{},
+		byTerm:       map[string][]phrasingTerm{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -213,7 +216,8 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	for w := range stopWords {
 		v.addWord(w, 0)
 	}
-	for _, e := range b.Entries {
+	for n, e := range b.Entries {
+		v.entryIDs = append(v.entryIDs, e.ID)
 		for _, q := range append([]string{e.Title}, e.Questions...) {
 			var p []weighted
 			for _, t := range v.meaningful(analyze(devices(q))) {
@@ -222,7 +226,12 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 				}
 			}
 			if len(p) > 0 {
-				v.phrasings[e.ID] = append(v.phrasings[e.ID], p)
+				ph := phrasing{entry: n}
+				for _, w := range p {
+					ph.total += w.weight
+					v.byTerm[w.term] = append(v.byTerm[w.term], phrasingTerm{len(v.phrasings), w.weight})
+				}
+				v.phrasings = append(v.phrasings, ph)
 			}
 		}
 	}
@@ -237,41 +246,54 @@ func (v *vocabulary) canonical(t string) string {
 	return t
 }
 
-// closeness is how close a question comes to the nearest of an entry's phrasings (its title and
-// questions), from 0 to 1: the weighted share of the terms of both that they have in common.
-// Coverage asks whether the entry has the question's words anywhere; closeness asks whether the
-// entry was asked this way. Terms no entry has are left out, as in coverage.
-func (v *vocabulary) closeness(entryID string, terms [][]string) float64 {
-	// Slices, not maps: a question has a few terms, a phrasing a few more.
-	var buf [16]weighted
-	q := buf[:0]
+// closeness is how close a question comes to the nearest phrasing (title or question) of each
+// entry, from 0 to 1: the weighted Jaccard similarity of their terms, the weight they share over
+// the weight of either. Coverage asks whether an entry has the question's words anywhere;
+// closeness asks whether the entry was asked this way. Terms no entry has are left out, as in
+// coverage. It is one pass over the phrasings that share a term with the question, for all
+// entries at once: ranking needs it for every hit.
+func (v *vocabulary) closeness(terms [][]string) map[string]float64 {
 	total := 0.0
+	shared := make([]float64, len(v.phrasings)) // by phrasing: the weight it shares with the question
+	var seen [16]string
+	q := seen[:0]
 	for _, variants := range terms {
-		if v.unknown(variants) {
+		c := v.canonical(variants[0])
+		if v.unknown(variants) || slices.Contains(q, c) {
 			continue
 		}
-		w := weighted{v.canonical(variants[0]), v.weight(variants)}
-		q = append(q, w)
-		total += w.weight
-	}
-	if total == 0 {
-		return 0
-	}
-	best := 0.0
-	for _, p := range v.phrasings[entryID] {
-		shared, union := 0.0, total
-		for _, pw := range p {
-			i := slices.IndexFunc(q, func(w weighted) bool { return w.term == pw.term })
-			if i < 0 {
-				union += pw.weight
-				continue
-			}
-			shared += min(pw.weight, q[i].weight)
-			union += max(pw.weight-q[i].weight, 0)
+		q = append(q, c)
+		w := v.weight(variants)
+		total += w
+		for _, pt := range v.byTerm[c] {
+			shared[pt.phrasing] += min(w, pt.weight)
 		}
-		best = max(best, shared/union)
 	}
-	return best
+	best := make([]float64, len(v.entryIDs))
+	for i, s := range shared {
+		if s > 0 {
+			// The union is what either has: both totals, less what they share, counted twice.
+			p := v.phrasings[i]
+			best[p.entry] = max(best[p.entry], s/(total+p.total-s))
+		}
+	}
+	out := make(map[string]float64, len(best))
+	for n, c := range best {
+		out[v.entryIDs[n]] = c
+	}
+	return out
+}
+
+// phrasing is one of an entry's titles or questions, with the summed weight of its terms.
+type phrasing struct {
+	entry int // its place in the base
+	total float64
+}
+
+// phrasingTerm is a term of a phrasing (by its place in vocabulary.phrasings) and its weight.
+type phrasingTerm struct {
+	phrasing int
+	weight   float64
 }
 
 // weighted is a term with its weight.
