@@ -55,6 +55,13 @@ type Notice struct {
 	// blue", "expecting a package"): their words are taken out of the question before the
 	// triggers are read, so the rest of the question still counts.
 	Not []string `yaml:"not"`
+	// Aside lists phrases that put a sign in a pet ("my dog has"), a story, a game or a machine,
+	// and Past those that put it in the past ("healed years ago"). A trigger with one of them
+	// near it, in the same part of the sentence, is not a sign (see noticeSignals.in), unless
+	// it is Lasting and only the past is near: "a clot two years ago" still counts.
+	Aside   []string `yaml:"aside"`
+	Past    []string `yaml:"past"`
+	Lasting []string `yaml:"lasting"`
 }
 
 // OffTopic is a kind of question the knowledge base does not answer ("other body parts",

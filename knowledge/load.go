@@ -324,6 +324,9 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			}
 			l.triggers(file, itemLines(kv.Value, "triggers", line), key, n.Triggers)
 			l.triggers(file, itemLines(kv.Value, "not", line), key+" not", n.Not)
+			l.triggers(file, itemLines(kv.Value, "aside", line), key+" aside", n.Aside)
+			l.triggers(file, itemLines(kv.Value, "past", line), key+" past", n.Past)
+			l.triggers(file, itemLines(kv.Value, "lasting", line), key+" lasting", n.Lasting)
 			*dst = n
 		}
 	case "out_of_scope":

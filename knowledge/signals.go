@@ -20,26 +20,84 @@ type signals struct {
 	topicOf          map[*phrase]int
 }
 
-// noticeSignals are a notice's triggers and the phrases that are not its signs (Notice.Not).
-// The phrases are indexed as triggers are, by their first word, so that a question is compared
-// only with those that can start at each of its words.
+// noticeSignals are a notice's triggers, the phrases that are not its signs (Notice.Not), those
+// that put a sign elsewhere or in the past (Notice.Aside, Notice.Past), and the triggers the
+// past does not undo (Notice.Lasting). The phrases are indexed as triggers are, by their first
+// word, so that a question is compared only with those that can start at each of its words.
 type noticeSignals struct {
-	triggers, not *triggerSet
+	triggers, not, asides, past, lasting *triggerSet
 }
 
 func newNoticeSignals(n Notice) noticeSignals {
-	s := noticeSignals{triggers: compileTriggers(n.Triggers, true), not: newTriggerSet()}
-	for _, t := range parseTriggers(n.Not, false) {
-		for _, p := range t { // each part of "a + b" is taken out where it stands
-			s.not.add(trigger{p}, false)
-		}
-	}
-	return s
+	return noticeSignals{triggers: compileTriggers(n.Triggers, true), not: phraseSet(n.Not),
+		asides: phraseSet(n.Aside), past: phraseSet(n.Past), lasting: compileTriggers(n.Lasting, true)}
 }
 
-// in reports whether the notice applies to words, once its "not" phrases are taken out.
+// phraseSet indexes phrases each on its own: each part of "a + b" counts where it stands.
+func phraseSet(specs []string) *triggerSet {
+	set := newTriggerSet()
+	for _, t := range parseTriggers(specs, false) {
+		for _, p := range t {
+			set.add(trigger{p}, false)
+		}
+	}
+	return set
+}
+
+// in reports whether the notice applies to words, once its "not" phrases are taken out: whether
+// a trigger occurs with no aside near it ("my dog has diabetes" names no one's diabetes), nor a
+// past one unless the trigger is lasting ("broke my toe back in 2012, healed ages ago" names no
+// fracture; "a clot years ago" names a clot).
 func (n noticeSignals) in(words []string) bool {
-	return matchesAny(n.not.without(words), n.triggers)
+	words = n.not.without(words)
+	if !matchesAny(words, n.triggers) {
+		return false
+	}
+	anyAside, anyPast := matchesAny(words, n.asides), matchesAny(words, n.past)
+	if !anyAside && !anyPast {
+		return true // most questions: no need to tell where the trigger stands
+	}
+	var aside, past, lasting []bool
+	if anyAside {
+		aside = n.asides.named(words)
+	}
+	if anyPast {
+		past, lasting = n.past.named(words), n.lasting.named(words)
+	}
+	for i, named := range n.triggers.named(words) {
+		if named && !nearAside(words, aside, i) && (!nearAside(words, past, i) || lasting[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// asideReach is how many words from a trigger an aside may stand and still be about it.
+const asideReach = 6
+
+// clauseJoints are the words that start another part of a sentence, which an aside before them
+// says nothing about: "my cat had surgery and my foot is infected". Punctuation is gone from
+// words, so they are what tells the parts apart.
+var clauseJoints = map[string]bool{"and": true, "but": true, "so": true, "anyway": true,
+	"unrelated": true, "btw": true, "also": true, "though": true, "however": true, "meanwhile": true}
+
+// nearAside reports whether an aside word (marked in aside, which may be nil for none) stands
+// within asideReach words of words[i], with no clause joint between them.
+func nearAside(words []string, aside []bool, i int) bool {
+	if aside == nil {
+		return false
+	}
+	for _, step := range [2]int{-1, 1} {
+		for j := i + step; j >= 0 && j < len(words) && (j-i)*step <= asideReach; j += step {
+			if aside[j] {
+				return true
+			}
+			if clauseJoints[words[j]] {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // without returns words with every occurrence of the set's phrases blanked out, so that no
