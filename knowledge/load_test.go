@@ -135,7 +135,8 @@ func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, text := range map[string]string{
-		"notices.yaml": strings.Replace(string(base), "    - warfarin\n", "    - warfarin\n    - \" + \"\n", 1),
+		"notices.yaml": strings.Replace(strings.Replace(string(base), "    - warfarin\n", "    - warfarin\n    - \" + \"\n", 1),
+			"    - laptop\n", "    - laptop\n    - \" + \"\n", 1),
 		"scope.yaml":   "out_of_scope:\n  - topic: cures\n    triggers: [cure]\n  - topic: prices\n    triggers:\n      - price\n      - \"*\"\n",
 		"entries.yaml": "entries:\n  - id: r\n    kind: routine\n    title: Routine\n    questions: [how]\n    answer: Do it.\n    steps: [{title: One, text: Go.}]\n",
 	} {
@@ -143,13 +144,21 @@ func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	warfarin := 1 + strings.Count(string(base)[:strings.Index(string(base), "    - warfarin\n")], "\n")
+	lineOf := func(item string) int {
+		return 1 + strings.Count(string(base)[:strings.Index(string(base), item)], "\n")
+	}
+	warfarin := lineOf("    - warfarin\n")
+	laptop := lineOf("    - laptop\n") + 1 // moved down a line by the broken trigger above it
 	_, err = knowledge.LoadDir(dir)
 	var invalid *knowledge.ValidationError
-	if !errors.As(err, &invalid) || len(invalid.Problems) != 2 {
-		t.Fatalf("LoadDir = %v, want two trigger problems", err)
+	if !errors.As(err, &invalid) || len(invalid.Problems) != 3 {
+		t.Fatalf("LoadDir = %v, want three trigger problems", err)
 	}
-	for i, want := range []knowledge.Problem{{File: filepath.Join(dir, "notices.yaml"), Line: warfarin + 1}, {File: filepath.Join(dir, "scope.yaml"), Line: 7}} {
+	for i, want := range []knowledge.Problem{
+		{File: filepath.Join(dir, "notices.yaml"), Line: warfarin + 1},
+		{File: filepath.Join(dir, "notices.yaml"), Line: laptop + 1},
+		{File: filepath.Join(dir, "scope.yaml"), Line: 7},
+	} {
 		if p := invalid.Problems[i]; p.File != want.File || p.Line != want.Line || !strings.Contains(p.Message, "empty part") {
 			t.Errorf("problem %d = %s, want %s:%d: ... empty part", i, p, want.File, want.Line)
 		}

@@ -64,10 +64,19 @@ func (n noticeSignals) in(words []string) bool {
 	if anyPast {
 		past, lasting = n.past.named(words), n.lasting.named(words)
 	}
-	for i, named := range n.triggers.named(words) {
-		if named && !nearAside(words, aside, i) && (!nearAside(words, past, i) || lasting[i]) {
+	named := n.triggers.named(words)
+	for i := 0; i < len(named); i++ {
+		if !named[i] {
+			continue
+		}
+		j := i + 1 // the trigger's words run from i to j: "blood clot" is one sign
+		for j < len(named) && named[j] {
+			j++
+		}
+		if !nearAside(words, aside, i, j) && (!nearAside(words, past, i, j) || slices.Contains(lasting[i:j], true)) {
 			return true
 		}
+		i = j
 	}
 	return false
 }
@@ -82,19 +91,22 @@ var clauseJoints = map[string]bool{"and": true, "but": true, "so": true, "anyway
 	"unrelated": true, "btw": true, "also": true, "though": true, "however": true, "meanwhile": true}
 
 // nearAside reports whether an aside word (marked in aside, which may be nil for none) stands
-// within asideReach words of words[i], with no clause joint between them.
-func nearAside(words []string, aside []bool, i int) bool {
+// within asideReach words of words[from:to], with no clause joint between them.
+func nearAside(words []string, aside []bool, from, to int) bool {
 	if aside == nil {
 		return false
 	}
-	for _, step := range [2]int{-1, 1} {
-		for j := i + step; j >= 0 && j < len(words) && (j-i)*step <= asideReach; j += step {
-			if aside[j] {
-				return true
-			}
-			if clauseJoints[words[j]] {
-				break
-			}
+	if slices.Contains(aside[from:to], true) {
+		return true
+	}
+	for j := from - 1; j >= 0 && from-j <= asideReach && !clauseJoints[words[j]]; j-- {
+		if aside[j] {
+			return true
+		}
+	}
+	for j := to; j < len(words) && j-to < asideReach && !clauseJoints[words[j]]; j++ {
+		if aside[j] {
+			return true
 		}
 	}
 	return false

@@ -74,6 +74,15 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"i had a stroke two years ago, can i have a foot massage", true, false, false},
 		{"my baby is due in May, can I have a foot massage", true, false, false},
 		{"my dogs are barking after my shift, how long should I rub my feet", false, false, false},
+		// Asides: a sign in a pet, a story or a game, or one that passed, is not one now; a
+		// lasting risk stays, and an aside says nothing across "and".
+		{"my dog has diabetes, how often should I rub my own feet", false, false, false},
+		{"writing a novel where the hero gets a blood clot, does foot massage help sleep", false, false, false},
+		{"watched a movie where a guy has a stroke during a foot massage, can that happen", false, false, false},
+		{"broke my toe back in 2012, healed ages ago, can I use a roller", false, false, false},
+		{"had a clot years ago, is a foot rub ok", true, false, false},
+		{"my laptop has a virus and my foot is infected", true, false, false},
+		{"had surgery years ago and now I'm pregnant", true, false, false},
 	} {
 		w := wordsOf(c.q)
 		if got := s.safety(w); got != c.safety {
