@@ -213,7 +213,7 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"should i get", "should i do", "should i massage", "should i rub", "should i try",
 	"should my", "should he", "should she", "should we", "should they", "should i still",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
-	"help or hurt", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
+	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
 
 // clotTriggers name a blood clot, which is both a risk and, with a swollen or painful leg, an
 // emergency sign: "could it be a clot, is it ok to massage?" gets the call for help and the
