@@ -245,6 +245,7 @@ var qualitySets = []qualitySet{
 	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
 	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0.63, false},
 	{"safety6", "testdata/eval/safety6.jsonl", "tune", 0.5, false},
+	{"real5", "testdata/eval/real5.jsonl", "tune", 0.5, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
 }
