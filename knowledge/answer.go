@@ -278,7 +278,7 @@ func (ix *Index) rank(hits []hit, variants [][]string) []hit {
 	closeness := ix.vocab.closeness(variants)
 	for i := range hits {
 		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants, weights)
-		hits[i].closeness = closeness[hits[i].entry.ID]
+		hits[i].closeness = closeness[ix.vocab.entryAt[hits[i].entry.ID]]
 		hits[i].rank = hits[i].coverage + closenessWeight*hits[i].closeness
 		if top > 0 {
 			hits[i].rank += scoreWeight * hits[i].score / top

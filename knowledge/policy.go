@@ -129,8 +129,10 @@ var policy = []policyRule{
 	{
 		name:   "risk-permission",
 		reason: "a named risk with a question whether massage is all right is answered with the safety entry; a confident answer to the rest of the question comes second; a question about a topic the base does not cover that names neither feet nor massage (\"is a pedicure safe with diabetes?\") is that topic's, and is declined below",
-		when:   func(f features, _ []hit, _ thresholds) bool { return f.safety && f.permission && (f.offTopic == "" || f.domain) },
-		then:   safetyAnswer,
+		when: func(f features, _ []hit, _ thresholds) bool {
+			return f.safety && f.permission && (f.offTopic == "" || f.domain)
+		},
+		then: safetyAnswer,
 	},
 	{
 		name:   "off-topic",

@@ -186,12 +186,12 @@ func (s *signals) withoutIdioms(words []string) []string {
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
 	first := len(s.offTopics) // the topic that comes first in scope.yaml wins
-	for _, w := range words {
+	for at, w := range words {
 		if w == "" {
 			continue
 		}
 		s.offTopicTriggers.startingWith(w, func(t trigger) bool {
-			if i := s.topicOf[&t[0]]; i < first && t.in(words) && !matchesAny(words, s.offTopics[i].unless) {
+			if i := s.topicOf[&t[0]]; i < first && t.at(words, at) && !matchesAny(words, s.offTopics[i].unless) {
 				first = i
 			}
 			return false
@@ -343,11 +343,11 @@ func parseTrigger(spec string, typos bool) (t trigger, complete bool) {
 // typo, so "pregnent" and "thrombossis" still count. Safety errs on the side of showing the
 // notice.
 func matchesAny(words []string, set *triggerSet) bool {
-	for _, w := range words {
+	for i, w := range words {
 		if w == "" {
 			continue // taken out (see without)
 		}
-		if set.startingWith(w, func(t trigger) bool { return t.in(words) }) {
+		if set.startingWith(w, func(t trigger) bool { return t.at(words, i) }) {
 			return true
 		}
 	}
@@ -404,7 +404,7 @@ func (set *triggerSet) named(words []string) []bool {
 			continue
 		}
 		set.startingWith(w, func(t trigger) bool {
-			if n := len(t[0].words); i+n <= len(words) && t[0].at(words[i:i+n]) && t.in(words) {
+			if t.at(words, i) {
 				for _, p := range t {
 					p.mark(words, out)
 				}
@@ -426,8 +426,13 @@ func (p phrase) mark(words []string, out []bool) {
 	}
 }
 
-func (t trigger) in(words []string) bool {
-	for _, p := range t {
+// at reports whether t occurs in words with its first phrase starting at words[i]: the rest of
+// its phrases may be anywhere.
+func (t trigger) at(words []string, i int) bool {
+	if n := len(t[0].words); i+n > len(words) || !t[0].at(words[i:i+n]) {
+		return false
+	}
+	for _, p := range t[1:] {
 		if !p.in(words) {
 			return false
 		}

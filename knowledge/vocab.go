@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -76,7 +77,10 @@ type vocabulary struct {
 	// same inverted: term -> the phrasings that have it (see closeness).
 	phrasings []phrasing
 	byTerm    map[string][]phrasingTerm
-	entryIDs  []string // the entries' ids in the base's order, which phrasing.entry counts in
+	entryAt   map[string]int // the entries' places in the base, which phrasing.entry counts in
+	// sharedPool holds closeness's scratch space, one number a phrasing: a question's closeness
+	// is worked out for every search, and the space is a few kilobytes.
+	sharedPool sync.Pool
 	// stopSynonyms maps stop words of a synonym group to the group's first word, when that is
 	// not a stop word: "yourself", "own" -> "self".
 	stopSynonyms map[string]string
@@ -108,6 +112,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		subject:      map[string]bool{},
 		subjectWords: map[string]bool{},
 		byTerm:       map[string][]phrasingTerm{},
+		entryAt:      map[string]int{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]string{},
@@ -217,7 +222,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		v.addWord(w, 0)
 	}
 	for n, e := range b.Entries {
-		v.entryIDs = append(v.entryIDs, e.ID)
+		v.entryAt[e.ID] = n
 		for _, q := range append([]string{e.Title}, e.Questions...) {
 			var p []weighted
 			for _, t := range v.meaningful(analyze(devices(q))) {
@@ -235,6 +240,10 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 			}
 		}
 	}
+	v.sharedPool.New = func() any {
+		s := make([]float64, len(v.phrasings))
+		return &s
+	}
 	return v
 }
 
@@ -251,10 +260,13 @@ func (v *vocabulary) canonical(t string) string {
 // the weight of either. Coverage asks whether an entry has the question's words anywhere;
 // closeness asks whether the entry was asked this way. Terms no entry has are left out, as in
 // coverage. It is one pass over the phrasings that share a term with the question, for all
-// entries at once: ranking needs it for every hit.
-func (v *vocabulary) closeness(terms [][]string) map[string]float64 {
+// entries at once (by their place in the base; see entryAt): ranking needs it for every hit.
+func (v *vocabulary) closeness(terms [][]string) []float64 {
 	total := 0.0
-	shared := make([]float64, len(v.phrasings)) // by phrasing: the weight it shares with the question
+	// shared is by phrasing: the weight it shares with the question, left all zero again.
+	buf := v.sharedPool.Get().(*[]float64)
+	defer v.sharedPool.Put(buf)
+	shared := *buf
 	var seen [16]string
 	q := seen[:0]
 	for _, variants := range terms {
@@ -269,19 +281,16 @@ func (v *vocabulary) closeness(terms [][]string) map[string]float64 {
 			shared[pt.phrasing] += min(w, pt.weight)
 		}
 	}
-	best := make([]float64, len(v.entryIDs))
+	best := make([]float64, len(v.entryAt))
 	for i, s := range shared {
 		if s > 0 {
 			// The union is what either has: both totals, less what they share, counted twice.
 			p := v.phrasings[i]
 			best[p.entry] = max(best[p.entry], s/(total+p.total-s))
+			shared[i] = 0
 		}
 	}
-	out := make(map[string]float64, len(best))
-	for n, c := range best {
-		out[v.entryIDs[n]] = c
-	}
-	return out
+	return best
 }
 
 // phrasing is one of an entry's titles or questions, with the summed weight of its terms.
