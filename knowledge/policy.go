@@ -48,7 +48,8 @@ type features struct {
 	unknown  int     // terms no entry contains
 	unknownW float64 // their summed weight
 	domain   bool    // names the subject itself: foot, feet, massage (see vocabulary.mentionsDomain)
-	// subjectOnly: every term is a word of the subject itself (see vocabulary.onlySubject)
+	// subjectOnly: every term is a word of the subject itself, and the whole subject is named
+	// ("foot massage", not "good morning foot friends"; see vocabulary.onlySubject)
 	subjectOnly  bool
 	subjectTerms int
 	// variants are the question's meaningful terms, each with its synonyms.

@@ -174,9 +174,10 @@ func (s *signals) withoutRisks(words []string) []string {
 func (s *signals) emergency(words []string) bool { return s.emergencies.in(words) }
 
 // withoutIdioms returns the words less the notices' not: phrases ("clotted cream", "feeling
-// blue"): they are no signs, and nor should they draw the search to the entries about risks.
+// blue"), which are no signs, nor should they draw the search to the entries about risks; and
+// less greetings ("good morning"), whose "good" asks nothing.
 func (s *signals) withoutIdioms(words []string) []string {
-	blanked := s.emergencies.not.without(s.risks.not.without(words))
+	blanked := greetings.without(s.emergencies.not.without(s.risks.not.without(words)))
 	if !slices.Contains(blanked, "") {
 		return blanked // nothing was blanked (a question's words are never empty)
 	}
@@ -202,6 +203,9 @@ func (s *signals) offTopic(words []string) string {
 	}
 	return s.offTopics[first].name
 }
+
+// greetings are the phrases of a greeting that hold a word with a meaning of its own.
+var greetings = phraseSet([]string{"good morning", "good afternoon", "good evening", "good night", "good day"})
 
 // permissionTriggers ask whether massage is all right for someone. With a named risk ("I have
 // diabetes, can I ...", "is it safe with DVT") they make the question a safety question,
