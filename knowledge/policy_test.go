@@ -221,3 +221,23 @@ func TestEverydayWordsAreNoTypos(t *testing.T) {
 		}
 	}
 }
+
+// TestClosenessPrefersTheEntryAskedThisWay: closeness is 1 for a question an entry lists, and
+// ranks the entry whose phrasing the question is nearest above one that only shares its words.
+func TestClosenessPrefersTheEntryAskedThisWay(t *testing.T) {
+	ix := testIndex(t)
+	at := func(id string, q string) float64 {
+		v := ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(q).english))
+		return ix.vocab.closeness(v)[ix.vocab.entryAt[id]]
+	}
+	if got := at("how-often", "How often should I massage my feet?"); got < 0.999 {
+		t.Errorf("closeness of a listed phrasing = %.2f, want 1", got)
+	}
+	q := "what studies have been done on foot massage"
+	if ev, hl := at("evidence", q), at("how-long", q); ev <= hl {
+		t.Errorf("%q: closeness to evidence %.2f, to how-long %.2f; want evidence nearer", q, ev, hl)
+	}
+	if got := at("how-often", "zzz qqq"); got != 0 {
+		t.Errorf("closeness of unknown words = %.2f, want 0", got)
+	}
+}
