@@ -38,6 +38,8 @@ var policyCases = []struct {
 	{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sureHits, "no-topic", Greeting, nil},
 	{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sureHits, "off-topic", Declined, nil},
 	{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
+	{"pregnant, can I get a pedicure: another topic, naming neither feet nor massage", features{terms: 3, known: 2, safety: true, permission: true, offTopic: "foot care"}, weakHits, "off-topic", Declined, nil},
+	{"pregnant, can I get a foot massage at the nail salon: ours", features{terms: 4, known: 2, safety: true, permission: true, offTopic: "foot care", domain: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
 	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
 	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},
 	{"a word the base lacks beside the subject's own words is a detail", features{terms: 4, known: 0.6, unknown: 1, unknownW: 3.9, domain: true, subjectTerms: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
