@@ -82,6 +82,11 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"broke my toe back in 2012, healed ages ago, can I use a roller", false, false, false},
 		{"had a clot years ago, is a foot rub ok", true, false, false},
 		{"my laptop has a virus and my foot is infected", true, false, false},
+		// Near an emergency only a story told as one is an aside; a pet near a risk only when it
+		// has the risk.
+		{"my chest hurts so bad, like in that movie", false, true, false},
+		{"my dog knocked me over my chest is crushing", false, true, true}, // the emergency comes first
+		{"my dog bit my foot the wound is infected", true, false, false},
 		{"had surgery years ago and now I'm pregnant", true, false, false},
 	} {
 		w := wordsOf(c.q)
