@@ -248,6 +248,7 @@ var qualitySets = []qualitySet{
 	{"real5", "testdata/eval/real5.jsonl", "tune", 0.5, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
+	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
