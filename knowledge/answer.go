@@ -392,6 +392,9 @@ var clauseBreak = regexp.MustCompile(`[.,;:!?]+\s*`)
 // a question word, or else the last, where people put the question after the story ("my heart
 // sank at the prices, how do I massage my own feet?"). It is nil for a message of one clause.
 func askedClause(q string) []string {
+	if strings.IndexAny(strings.TrimRight(q, ".,;:!? "), ".,;:!?") < 0 {
+		return nil // one clause, as most questions are: no need for the regexp
+	}
 	marks := clauseBreak.FindAllString(q, -1)
 	var byMark, byWord, last []string
 	n := 0
