@@ -474,3 +474,62 @@ func TestRisksInManyWords(t *testing.T) {
 		}
 	}
 }
+
+// TestOrdinaryMessagesRaiseNoAlarm: risk and emergency words in another sense, in the past, in
+// a pet or a story raise neither notice. (Left alone: a job that names a risk, as "I'm a
+// diabetes nurse" does, still gets the notice.)
+func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
+	s := testIndex(t).signals
+	for _, q := range []string{
+		"my boss is a pain in the neck, anyway how long should i rub my feet",
+		"this heat wave is killing me, is a cool foot massage a thing",
+		"i'm dying to try the routine tonight",
+		"my team got crushed in the finals, need a foot rub",
+		"the plot of this show is so twisted, anyway whats the solar plexus point",
+		"just finished a marathon, my legs are dead, how should i massage my feet",
+		"i broke my phone screen, can you still tell me the pressure points",
+		"my car broke down and i walked miles, feet are toast",
+		"expecting my in-laws this weekend, need to destress, will a foot rub help",
+		"my grandma had a hip replacement in 1999 and is totally fine, can she get a foot massage",
+		"this song gives me chills, anyway best oil for a foot massage",
+		"i'm a midwife, asking for myself: how long should a foot massage be",
+		"my plant has a fungus, unrelated, how do i do the routine",
+		"the blister pack of my vitamins is hard to open lol, does foot massage help sleep",
+		"bleeding edge tech like foot massagers, are they worth it",
+		"i got burned by a bad spa deal, how do i do it myself",
+		"my brother is a heart surgeon and says foot rubs are nonsense, is there evidence",
+		"my code has a memory leak and my brain is fried, will a foot rub help focus",
+		"had my wisdom teeth out years ago, totally irrelevant, how often should i rub my feet",
+		"the game had me on the edge of my seat, my heart was pounding, anyway what does reflexology do",
+		"stroke of genius: foot massage before bed, does it help sleep",
+		"my cough is gone now, can i do the routine",
+		"i fainted from laughing at that meme, how long should i massage",
+		"the stock market crashed and so did my mood, will a foot rub help",
+		"my feet are numb from the cold after skiing but warming up fine now",
+		"my toes are blue from the nail polish lol, how do i massage them",
+		"i'm expecting a raise, celebrating with a foot massage, how long",
+		"broke the world record for longest nap lol, does foot massage help sleep",
+		"my laptop is overheating, anyway how do i use a foot roller",
+		"it was a breathtaking view from the summit, my feet ache, help",
+		"i cut my hair short, how often should i massage my feet",
+		"i have a heart of gold and tired feet, what's the routine",
+		"i'm on my feet all day as a nurse in the cardiac ward, how often should i massage them",
+		"the drama in this group chat is giving me a headache, will a foot rub help",
+		"my friend's dog had surgery, i'm stressed, will a foot rub calm me",
+		"i love the movie where the hero has a heart attack, anyway how long should a foot rub be",
+		"after leg day i could barely walk lol, is a foot massage good for recovery",
+		"my feet feel like they're on fire after dancing all night",
+		"i was pregnant with my son 20 years ago, does foot massage help my mood now",
+		"that workout took my breath away, how often should i rub my feet",
+		"this recipe calls for blood orange, unrelated, what are the benefits of foot massage",
+		"i'm a tattoo artist and sit all day, do foot rollers help",
+		"the scar from my c-section 15 years ago is long healed, can i do reflexology",
+		"i'm allergic to cats, is a foot massage good for stress",
+		"shes a paramedic and sees heart attacks all day, would a foot massage help her unwind",
+	} {
+		w := wordsOf(q)
+		if s.safety(w) || s.emergency(w) {
+			t.Errorf("%q: safety %v, emergency %v, want neither", q, s.safety(w), s.emergency(w))
+		}
+	}
+}
