@@ -211,3 +211,112 @@ func TestAMassagerIsADevice(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainQuestionsInAndOutOfScope: questions written for this test, not taken from any
+// evaluation set, in the manner of FAQ headings and chat: those the article answers get their
+// entry, those close to the subject that it does not answer are declined.
+func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
+	ix := shippedIndex(t)
+	for _, c := range []struct{ q, entry string }{
+		{"What are the health benefits of a foot massage?", "overview"},
+		{"Can rubbing your feet help you sleep better?", "benefit-sleep"},
+		{"How long should a foot massage last?", "how-long"},
+		{"How often should you massage your feet?", "how-often"},
+		{"Is it OK to massage your feet every day?", "every-day"},
+		{"What oil is best for a foot massage?", "self-massage-routine"},
+		{"What is the difference between reflexology and foot massage?", "reflexology-vs-massage"},
+		{"Where are the pressure points on the feet?", "pressure-points"},
+		{"Does foot massage lower blood pressure?", "benefit-blood-pressure"},
+		{"Can a foot massage relieve headaches?", "benefit-headache"},
+		{"Does foot massage improve circulation?", "benefit-circulation"},
+		{"Who should not get a foot massage?", "who-should-avoid"},
+		{"Is foot massage safe during pregnancy?", "who-should-avoid"},
+		{"Can foot massage help with anxiety?", "benefit-stress-anxiety"},
+		{"Does massaging your feet boost your immune system?", "benefit-immunity"},
+		{"What happens to your body when you get a foot massage?", "what-happens"},
+		{"How does foot massage affect the brain?", "brain-effects"},
+		{"Is there scientific evidence that foot massage works?", "evidence"},
+		{"Are foot rollers worth it?", "massage-tools"},
+		{"Do electric foot massagers work?", "massage-tools"},
+		{"How do I give myself a foot massage?", "self-massage-routine"},
+		{"Can foot massage help with PMS cramps?", "benefit-pms-menopause"},
+		{"Does foot massage help with menopause symptoms?", "benefit-pms-menopause"},
+		{"Can foot massage improve your mood?", "benefit-mood-focus"},
+		{"Does foot massage help plantar fasciitis?", "benefit-foot-problems"},
+		{"Can foot massage reduce foot pain?", "benefit-pain"},
+		{"Is foot massage just relaxing or does it do more?", "myth-vs-fact"},
+		{"Can foot massage replace medical treatment?", "medical-advice"},
+		{"What is the solar plexus point on the foot?", "pressure-points"},
+		{"Should I massage my feet before bed?", "benefit-sleep"},
+		{"how hard should i press when rubbing my feet", "self-massage-routine"},
+		{"whats the best time of day to do a foot massage", "how-often"},
+		{"do i need oil or can i do it dry", "self-massage-routine"},
+		{"is 5 minutes enough", "how-long"},
+		{"can a foot rub help my restless mind at night", "benefit-sleep"},
+		{"my feet ache after work, will rubbing them help", "benefit-pain"},
+		{"which toe is linked to the head", "pressure-points"},
+		{"is it bad to massage my feet too much", "every-day"},
+		{"can i use a tennis ball under my foot", "massage-tools"},
+	} {
+		if a := answer(t, ix, c.q); !a.Answered() || a.Entry.ID != c.entry {
+			t.Errorf("%q: %s %v by %s, want %s", c.q, a.Outcome, a.Entry, a.Rule, c.entry)
+		}
+	}
+	for _, q := range []string{
+		"How do I stop my toenails from turning yellow?",
+		"Why do my feet swell when I fly?",
+		"Is walking barefoot on grass good for you?",
+		"What are the signs of a stress fracture in the foot?",
+		"How can I make my feet smell better?",
+		"What is a podiatrist and when should I see one?",
+		"Can flat feet be corrected in adults?",
+		"What causes numbness in toes after running?",
+		"How do I choose running shoes for high arches?",
+		"What does a chiropodist do?",
+		"Is it safe to soak feet in vinegar?",
+		"How long does a pedicure take?",
+		"Can you get a massage with a sunburn?",
+		"What is lymphatic drainage massage?",
+		"How much should I tip for a 60 minute massage?",
+		"Is it okay to eat after a massage?",
+		"What should I expect during my first massage appointment?",
+		"How often should you get a sports massage?",
+		"Why do I feel emotional after a massage?",
+		"Is deep tissue massage painful?",
+		"What is myofascial release?",
+		"Does a massage gun help plantar fasciitis?",
+		"Are foot spas sanitary?",
+		"What is the difference between a massage therapist and a physiotherapist?",
+		"Can a massage therapist diagnose problems?",
+		"Do I need a referral for reflexology?",
+		"How long does it take to learn reflexology?",
+		"What qualifications do reflexologists need?",
+		"Is reflexology covered by the NHS?",
+		"What is the history of foot binding?",
+		"Why are my feet different sizes?",
+		"What is the arch of the foot made of?",
+		"How do I treat a bruised heel?",
+		"Can I use essential oils on my skin undiluted?",
+		"Which essential oil is best for sleep?",
+		"Is Epsom salt good for sore feet?",
+		"How do I get rid of foot calluses safely?",
+		"What is a bone spur in the heel?",
+		"Why do my toes curl up at night?",
+		"How do I massage my lower back myself?",
+		"What's the best way to massage a stiff neck?",
+		"Is it normal to bruise after cupping?",
+		"How do compression socks work?",
+		"Should I ice or heat a sore ankle?",
+		"What is Morton's neuroma?",
+		"How do I know if my shoes fit properly?",
+		"Why do babies like having their feet touched?",
+		"What is hot stone therapy good for?",
+		"What foods improve circulation?",
+		"Does drinking water help with muscle cramps?",
+		"What vitamins help with foot cramps?",
+	} {
+		if a := answer(t, ix, q); a.Answered() {
+			t.Errorf("%q: answered with %s by %s, want it declined", q, a.Entry.ID, a.Rule)
+		}
+	}
+}
