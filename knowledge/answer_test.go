@@ -314,9 +314,71 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"What foods improve circulation?",
 		"Does drinking water help with muscle cramps?",
 		"What vitamins help with foot cramps?",
+		"yo anyone know a good insole brand for standing all day",
+		"how do i fix my ingrown toenail at home lol",
+		"whats the best moisturizer for my face",
+		"my back is killing me, best stretches?",
+		"what shoes are good for bunions",
+		"anyone tried those foot peel masks",
+		"how do i get my toddler to sleep through the night",
+		"how much do reflexologists charge usually",
+		"is it worth getting a massage chair for the living room",
+		"whats a good stretch for tight hamstrings",
+		"how to get rid of foot odor fast",
+		"where can i buy a good foot roller",
+		"what's the best pedicure kit",
+		"my knees hurt when i run, what should i do",
+		"do you guys know any good spa in london",
+		"is acupuncture legit",
+		"should i see a podiatrist for heel pain",
+		"whats the fastest way to heal a blister",
+		"how do i massage my girlfriend's back properly",
+		"is yoga good for anxiety",
+		"what's better, foam roller or massage gun for legs",
+		"my cat keeps biting my toes, why",
+		"how long do running shoes last",
+		"what are compression socks for",
+		"best way to warm up cold hands",
+		"how do i crack my toes",
 	} {
 		if a := answer(t, ix, q); a.Answered() {
 			t.Errorf("%q: answered with %s by %s, want it declined", q, a.Entry.ID, a.Rule)
+		}
+	}
+	// The same in the manner of a chat, where "it" is a foot massage.
+	for _, q := range []string{
+		"yo does rubbing ur feet actually help u chill",
+		"how many mins should i do each foot",
+		"is doing it every night too much",
+		"whats the point where u press for stress",
+		"do i need a fancy roller or is a ball fine",
+		"is reflexology the same thing as a normal foot rub",
+		"any science behind this foot massage stuff",
+		"can it help my headaches",
+		"what does it do to your brain",
+		"my mom has PMS cramps, would rubbing her feet help",
+		"does it help blood pressure at all",
+		"is it ok to use coconut oil",
+		"how hard should i push with my thumbs",
+		"what's the first step of the routine",
+		"how often for real results",
+		"whats the deal with the solar plexus",
+		"does it boost ur immune system",
+		"will it help my aching feet after work",
+		"can it replace my meds lol",
+		"who shouldnt do foot massage",
+		"can foot rubs help with focus while studying",
+		"what happens in ur body during a foot rub",
+		"is foot massage only good for the feet",
+		"do electric foot massagers actually work",
+		"once a week enough?",
+		"should i do it before bed",
+		"is it bad if it hurts a bit",
+		"does foot massage help circulation in my legs",
+		"how long until i notice a difference",
+	} {
+		if a := answer(t, ix, q); !a.Answered() {
+			t.Errorf("%q: %s by %s, want it answered", q, a.Outcome, a.Rule)
 		}
 	}
 }

@@ -33,7 +33,7 @@ shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya y
 friend friends mate buddy bestie bff bf gf boyfriend girlfriend partner wife husband hubby spouse
 mom mum mother dad father parents grandma grandpa granny grandmother grandfather nan nana
 sister brother son daughter kids aunt uncle cousin roommate coworker colleague
-person human robot ai`)
+person human robot ai u ur r`)
 
 // everyday holds the most common English words (see english/README.md): a word people use every
 // day is not a typo, though it is one letter from a word of the base.
