@@ -329,16 +329,23 @@ func uniqueEntries(in []*Entry, n int) []*Entry {
 // or at "and also" / "also," joining two questions.
 var questionBreak = regexp.MustCompile(`\?+\s+|(?i)[,;.]?\s+(?:and\s+also|also|plus)[,:]?\s+`)
 
+// andQuestion is "and" before a second question's question word: "how often and how long",
+// "does it help sleep, and does it help anxiety?". (Go's regexps cannot look ahead, so the
+// question word is matched, and the split falls before it.)
+var andQuestion = regexp.MustCompile(`(?i),?\s+and\s+(how|what|when|where|why|who|which|does|do|is|are|can|could|should|will|would)\b`)
+
 // splitQuestions returns the words of each question of a message when it holds two or more,
-// each with a few words; nil otherwise.
+// each with two words or more; nil otherwise.
 func splitQuestions(q string) [][]string {
 	if !mayBreak(q) {
-		return nil // most messages hold one question; the regexp costs more than the check
+		return nil // most messages hold one question; the regexps cost more than the check
 	}
 	var parts [][]string
 	for _, p := range questionBreak.Split(q, -1) {
-		if w := wordsOf(p); len(w) >= 3 {
-			parts = append(parts, w)
+		for _, sub := range splitAtAnd(p) {
+			if w := wordsOf(sub); len(w) >= 2 {
+				parts = append(parts, w)
+			}
 		}
 	}
 	if len(parts) < 2 {
@@ -347,14 +354,25 @@ func splitQuestions(q string) [][]string {
 	return parts[:min(len(parts), maxEntries+1)]
 }
 
-// mayBreak reports whether q holds anything questionBreak can split at: a question mark with
-// more after it, or "also" or "plus" in any case.
+// splitAtAnd splits p before each second question that "and" joins to it.
+func splitAtAnd(p string) []string {
+	var out []string
+	from := 0
+	for _, m := range andQuestion.FindAllStringSubmatchIndex(p, -1) {
+		out = append(out, p[from:m[0]])
+		from = m[2] // the question word starts the next part
+	}
+	return append(out, p[from:])
+}
+
+// mayBreak reports whether q holds anything the splits can split at: a question mark with more
+// after it, or "also", "plus" or "and" in any case.
 func mayBreak(q string) bool {
 	if strings.Contains(strings.TrimRight(q, "?!. "), "?") {
 		return true
 	}
 	l := strings.ToLower(q)
-	return strings.Contains(l, "also") || strings.Contains(l, "plus")
+	return strings.Contains(l, "also") || strings.Contains(l, "plus") || strings.Contains(l, " and ")
 }
 
 // discordMarkup matches user, role and channel mentions, custom emoji and timestamps, which

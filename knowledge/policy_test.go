@@ -174,16 +174,33 @@ func entryIDs(es []*Entry) []string {
 
 func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 	ix := testIndex(t)
-	a, err := ix.Answer(context.Background(), "how often should I massage my feet? and how long should each session be?")
-	if err != nil {
-		t.Fatal(err)
+	for q, want := range map[string][2]string{
+		"how often should I massage my feet? and how long should each session be?": {"how-often", "how-long"},
+		"how often and how long should i massage my feet?":                         {"how-often", "how-long"},
+		"does it help sleep, and does it help anxiety?":                            {"benefit-sleep", "benefit-stress-anxiety"},
+	} {
+		a, err := ix.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Entries) != 2 || a.Entry != a.Entries[0] {
+			t.Errorf("%q: entries %v, want %s and %s", q, ids(a), want[0], want[1])
+			continue
+		}
+		if got := map[string]bool{a.Entries[0].ID: true, a.Entries[1].ID: true}; !got[want[0]] || !got[want[1]] {
+			t.Errorf("%q: entries %v, want %s and %s", q, ids(a), want[0], want[1])
+		}
 	}
-	if len(a.Entries) != 2 || a.Entry != a.Entries[0] {
-		t.Fatalf("entries %v, want how-often and how-long", a.Entries)
-	}
-	got := map[string]bool{a.Entries[0].ID: true, a.Entries[1].ID: true}
-	if !got["how-often"] || !got["how-long"] {
-		t.Errorf("entries %s and %s, want how-often and how-long", a.Entries[0].ID, a.Entries[1].ID)
+	// "and" splits a message only before a question word: "the toes and the heel" stays whole.
+	for q, want := range map[string]string{
+		"how often and how long":       "how often|how long",
+		"is it safe and does it help":  "is it safe|does it help",
+		"rub the toes and the heel":    "rub the toes and the heel",
+		"sleep, and does it help? yes": "sleep|does it help? yes",
+	} {
+		if got := strings.Join(splitAtAnd(q), "|"); got != want {
+			t.Errorf("splitAtAnd(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
