@@ -186,7 +186,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// risk, where the risk counts wherever it is ("I have a DVT, can a foot rub help me sleep?").
 		var stress []string
 		if asked != nil && !f.safety {
-			stress = ix.analyzeQuestion(ix.vocab.correct(slices.Clone(ix.signals.withoutIdioms(asked)))).english
+			stress = ix.analyze(strings.Join(asked, " "))
 		}
 		hits = ix.rank(hits, variants, stress)
 		if f.safety {
@@ -329,13 +329,8 @@ func uniqueEntries(in []*Entry, n int) []*Entry {
 // or at "and also" / "also," joining two questions.
 var questionBreak = regexp.MustCompile(`\?+\s+|(?i)[,;.]?\s+(?:and\s+also|also|plus)[,:]?\s+`)
 
-// andQuestion is "and" before a second question's question word: "how often and how long",
-// "does it help sleep, and does it help anxiety?". (Go's regexps cannot look ahead, so the
-// question word is matched, and the split falls before it.)
-var andQuestion = regexp.MustCompile(`(?i),?\s+and\s+(how|what|when|where|why|who|which|does|do|is|are|can|could|should|will|would)\b`)
-
 // splitQuestions returns the words of each question of a message when it holds two or more,
-// each with two words or more; nil otherwise.
+// each of three words or more, or two that open with a question word; nil otherwise.
 func splitQuestions(q string) [][]string {
 	if !mayBreak(q) {
 		return nil // most messages hold one question; the regexps cost more than the check
@@ -343,7 +338,8 @@ func splitQuestions(q string) [][]string {
 	var parts [][]string
 	for _, p := range questionBreak.Split(q, -1) {
 		for _, sub := range splitAtAnd(p) {
-			if w := wordsOf(sub); len(w) >= 2 {
+			// A part of two words is a question only if it asks ("how often and how long...").
+			if w := wordsOf(sub); len(w) >= 3 || (len(w) == 2 && questionWords[w[0]]) {
 				parts = append(parts, w)
 			}
 		}
@@ -354,13 +350,24 @@ func splitQuestions(q string) [][]string {
 	return parts[:min(len(parts), maxEntries+1)]
 }
 
-// splitAtAnd splits p before each second question that "and" joins to it.
+// splitAtAnd splits p before each second question that "and" joins to it, as "and" followed by
+// a question word: "how often and how long", "does it help sleep, and does it help anxiety?".
+// "the toes and the heel" stays whole.
 func splitAtAnd(p string) []string {
 	var out []string
 	from := 0
-	for _, m := range andQuestion.FindAllStringSubmatchIndex(p, -1) {
-		out = append(out, p[from:m[0]])
-		from = m[2] // the question word starts the next part
+	lower := strings.ToLower(p)
+	for at := 0; ; {
+		i := strings.Index(lower[at:], " and ")
+		if i < 0 {
+			break
+		}
+		next := at + i + len(" and ")
+		at = next
+		if w := wordsOf(lower[next:min(len(lower), next+12)]); len(w) > 0 && questionWords[w[0]] {
+			out = append(out, strings.TrimRight(p[from:next-len(" and ")], ", "))
+			from = next
+		}
 	}
 	return append(out, p[from:])
 }
@@ -402,28 +409,36 @@ func CleanQuestion(s string) string {
 	return s
 }
 
-// clauseBreak ends a clause of a message.
-var clauseBreak = regexp.MustCompile(`[.,;:!?]+\s*`)
-
 // askedClause returns the words of the clause that asks, in a message of two clauses or more of
 // three words or more: the last that ends with a question mark, or else the last that opens with
 // a question word, or else the last, where people put the question after the story ("my heart
 // sank at the prices, how do I massage my own feet?"). It is nil for a message of one clause.
+// Clauses end at any of . , ; : ! ?
 func askedClause(q string) []string {
-	if strings.IndexAny(strings.TrimRight(q, ".,;:!? "), ".,;:!?") < 0 {
-		return nil // one clause, as most questions are: no need for the regexp
+	if strings.IndexAny(strings.TrimRight(q, clauseMarks+" "), clauseMarks) < 0 {
+		return nil // one clause, as most questions are
 	}
-	marks := clauseBreak.FindAllString(q, -1)
 	var byMark, byWord, last []string
 	n := 0
-	for i, p := range clauseBreak.Split(q, -1) {
-		w := wordsOf(p)
+	for rest := q; rest != ""; {
+		end := strings.IndexAny(rest, clauseMarks)
+		if end < 0 {
+			end = len(rest)
+		}
+		clause, marks := rest[:end], ""
+		rest = rest[end:]
+		if i := strings.IndexFunc(rest, func(r rune) bool { return !strings.ContainsRune(clauseMarks, r) }); i >= 0 {
+			marks, rest = rest[:i], rest[i:]
+		} else {
+			marks, rest = rest, ""
+		}
+		w := wordsOf(clause)
 		if len(w) < 3 {
 			continue
 		}
 		n++
 		last = w
-		if i < len(marks) && strings.Contains(marks[i], "?") {
+		if strings.Contains(marks, "?") {
 			byMark = w
 		}
 		if questionWords[w[0]] {
@@ -440,6 +455,9 @@ func askedClause(q string) []string {
 	}
 	return last
 }
+
+// clauseMarks end a clause.
+const clauseMarks = ".,;:!?"
 
 // questionWords open a question: "how long should I rub them, my wife is pregnant" asks in its
 // first clause.

@@ -227,6 +227,9 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		for _, q := range append([]string{e.Title}, e.Questions...) {
 			var p []weighted
 			for _, t := range v.meaningful(analyze(devices(q))) {
+				if v.everywhere(v.variants(t)) {
+					continue // see closeness
+				}
 				if c := v.canonical(t); !slices.ContainsFunc(p, func(w weighted) bool { return w.term == c }) {
 					p = append(p, weighted{c, v.weight(v.variants(t))})
 				}
@@ -260,8 +263,10 @@ func (v *vocabulary) canonical(t string) string {
 // entry, from 0 to 1: the weighted Jaccard similarity of their terms, the weight they share over
 // the weight of either. Coverage asks whether an entry has the question's words anywhere;
 // closeness asks whether the entry was asked this way. Terms no entry has are left out, as in
-// coverage. It is one pass over the phrasings that share a term with the question, for all
-// entries at once (by their place in the base; see entryAt): ranking needs it for every hit.
+// coverage, and so are the subject's own words, which nearly every phrasing has ("foot",
+// "massage"): they weigh next to nothing, and would make the pass below visit every phrasing.
+// It is one pass over the phrasings that share a term with the question, for all entries at
+// once (by their place in the base; see entryAt): ranking needs it for every hit.
 func (v *vocabulary) closeness(terms [][]string) []float64 {
 	total := 0.0
 	// shared is by phrasing: the weight it shares with the question, left all zero again.
@@ -272,7 +277,7 @@ func (v *vocabulary) closeness(terms [][]string) []float64 {
 	q := seen[:0]
 	for _, variants := range terms {
 		c := v.canonical(variants[0])
-		if v.unknown(variants) || slices.Contains(q, c) {
+		if v.unknown(variants) || v.everywhere(variants) || slices.Contains(q, c) {
 			continue
 		}
 		q = append(q, c)
