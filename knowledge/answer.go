@@ -415,7 +415,7 @@ func CleanQuestion(s string) string {
 // sank at the prices, how do I massage my own feet?"). It is nil for a message of one clause.
 // Clauses end at any of . , ; : ! ?
 func askedClause(q string) []string {
-	if strings.IndexAny(strings.TrimRight(q, clauseMarks+" "), clauseMarks) < 0 {
+	if !strings.ContainsAny(strings.TrimRight(q, clauseMarks+" "), clauseMarks) {
 		return nil // one clause, as most questions are
 	}
 	var byMark, byWord, last []string

@@ -249,6 +249,7 @@ var qualitySets = []qualitySet{
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
 	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0, true},
+	{"real6", "testdata/eval/real6.jsonl", "holdout", 0, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
