@@ -228,28 +228,28 @@ type qualitySet struct {
 }
 
 var qualitySets = []qualitySet{
-	{"dev", "testdata/eval/dev.jsonl", "", 0.9, false},
+	{"dev", "testdata/eval/dev.jsonl", "", 0.92, false},
 	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.92, false},
 	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.88, true},
 	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.86, false},
-	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.79, true},
+	{"real-in-holdout", "testdata/eval/real_inscope.jsonl", "holdout", 0.82, true},
 	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.87, false},
-	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.64, true},
-	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.86, false},
-	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.8, true},
-	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.9, false},
-	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.64, true},
-	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.78, false},
-	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.69, true},
-	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.86, false},
-	{"real4", "testdata/eval/real4.jsonl", "tune", 0.71, false},
-	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0.63, false},
-	{"safety6", "testdata/eval/safety6.jsonl", "tune", 0.5, false},
-	{"real5", "testdata/eval/real5.jsonl", "tune", 0.5, false},
-	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.54, true},
-	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.72, true},
-	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0, true},
-	{"real6", "testdata/eval/real6.jsonl", "holdout", 0, true},
+	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.7, true},
+	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.91, false},
+	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.84, true},
+	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.93, false},
+	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.71, true},
+	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.82, false},
+	{"real2-holdout", "testdata/eval/real2.jsonl", "holdout", 0.72, true},
+	{"safety3", "testdata/eval/safety3.jsonl", "tune", 0.9, false},
+	{"real4", "testdata/eval/real4.jsonl", "tune", 0.76, false},
+	{"safety5", "testdata/eval/safety5.jsonl", "tune", 0.66, false},
+	{"safety6", "testdata/eval/safety6.jsonl", "tune", 0.85, false},
+	{"real5", "testdata/eval/real5.jsonl", "tune", 0.71, false},
+	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.57, true},
+	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.76, true},
+	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0.72, true},
+	{"real6", "testdata/eval/real6.jsonl", "holdout", 0.64, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
@@ -463,7 +463,7 @@ func TestLeaveOneOutPhrasings(t *testing.T) {
 	}
 	t.Logf("phrasings left out: %d of %d find their entry, %d answered", right, total, answered)
 	// A floor a little under today's 338 of 418, as for the question sets.
-	if ratio(right, total) < 0.78 {
-		t.Errorf("only %d of %d phrasings left out find their entry, below the floor of 78%%", right, total)
+	if ratio(right, total) < 0.81 {
+		t.Errorf("only %d of %d phrasings left out find their entry, below the floor of 81%%", right, total)
 	}
 }
