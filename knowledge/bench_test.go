@@ -25,6 +25,12 @@ import (
 // for risks, emergencies and off-topic subjects, indexed by first word): Answer 137-151 µs and
 // BleveQuery 87-97 µs on the same run (1.5-1.6x); the redesign's parent measured 117 µs and 84 µs.
 //
+// 2026-12-01, later (closeness in the ranking, asides around risk words, the clause that asks
+// counted double, "and" between two questions), back to back with the build before: Answer
+// 130-135 µs against 133-154 µs, BleveQuery 93-94 µs (1.40x), BuildIndex 16-17 ms against
+// 15-19 ms, Reload 25.7 ms against 24-25.6 ms; footbot ask --json over 20,000 distinct lines
+// 3.72-3.76 s against 3.70-3.75 s.
+//
 // An answer was then 1.3-1.4x its search. What is left of the search is bleve's own work: a term
 // searcher per question term and field (about 20 for a typical question over four fields), and
 // scoring every entry they match. Fewer fields would cost answers; see fieldBoosts.
