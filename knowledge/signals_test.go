@@ -64,6 +64,11 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		// Risks and emergencies in Spanish get their notice, though the answers are English.
 		{"estoy embarazada de 5 meses, ¿puedo recibir reflexología?", true, false, false},
 		{"tengo dolor de pecho y no puedo respirar", false, true, false},
+		{"j'ai mal à la poitrine et je n'arrive pas à respirer", false, true, false},
+		{"mein vater hat brustschmerzen und keine luft", false, true, false},
+		{"mi nonna è svenuta", false, true, false},
+		{"je suis enceinte, est-ce que je peux faire de la réflexologie", true, false, false},
+		{"ich bin schwanger, ist fussmassage ok", true, false, false},
 		// "not" phrases take their words out, and only those: the rest of the question counts.
 		{"feeling blue all week, will a foot rub lift my mood", false, false, false},
 		{"feeling blue all week and now my toes went blue", false, true, false},
