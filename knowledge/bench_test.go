@@ -27,9 +27,9 @@ import (
 //
 // 2026-12-01, later (closeness in the ranking, asides around risk words, the clause that asks
 // counted double, "and" between two questions), back to back with the build before: Answer
-// 130-135 µs against 133-154 µs, BleveQuery 93-94 µs (1.40x), BuildIndex 16-17 ms against
-// 15-19 ms, Reload 25.7 ms against 24-25.6 ms; footbot ask --json over 20,000 distinct lines
-// 3.72-3.76 s against 3.70-3.75 s.
+// 130-136 µs against 132-154 µs, BleveQuery 93-97 µs (1.40x), BuildIndex 16-17 ms against
+// 15-19 ms, Reload 26.8-28 ms against 24.5-26.5 ms (a few hundred more trigger phrases);
+// footbot ask --json over 20,000 distinct lines 3.72-3.84 s against 3.68-3.87 s.
 //
 // An answer was then 1.3-1.4x its search. What is left of the search is bleve's own work: a term
 // searcher per question term and field (about 20 for a typical question over four fields), and
