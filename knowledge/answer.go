@@ -361,7 +361,7 @@ func splitQuestions(q string) [][]string {
 func splitAtAnd(p string) []string {
 	var out []string
 	from := 0
-	lower := strings.ToLower(p)
+	lower := asciiLower(p) // the same length as p, so that its offsets are p's
 	for at := 0; ; {
 		i := strings.Index(lower[at:], " and ")
 		if i < 0 {
@@ -375,6 +375,18 @@ func splitAtAnd(p string) []string {
 		}
 	}
 	return append(out, p[from:])
+}
+
+// asciiLower lowers the ASCII letters of s and leaves every other byte: unlike strings.ToLower,
+// it never changes the length ("İ" lowers to three bytes from two).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // mayBreak reports whether q holds anything the splits can split at: a question mark with more

@@ -197,6 +197,7 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 		"is it safe and does it help":  "is it safe|does it help",
 		"rub the toes and the heel":    "rub the toes and the heel",
 		"sleep, and does it help? yes": "sleep|does it help? yes",
+		"İİİİ rub them AND how long":   "İİİİ rub them|how long",
 	} {
 		if got := strings.Join(splitAtAnd(q), "|"); got != want {
 			t.Errorf("splitAtAnd(%q) = %q, want %q", q, got, want)
