@@ -53,18 +53,11 @@ func (n noticeSignals) in(words []string) bool {
 	if !matchesAny(words, n.triggers) {
 		return false
 	}
-	anyAside, anyPast := matchesAny(words, n.asides), matchesAny(words, n.past)
-	if !anyAside && !anyPast {
+	aside, past := n.asides.named(words), n.past.named(words)
+	if !slices.Contains(aside, true) && !slices.Contains(past, true) {
 		return true // most questions: no need to tell where the trigger stands
 	}
-	var aside, past, lasting []bool
-	if anyAside {
-		aside = n.asides.named(words)
-	}
-	if anyPast {
-		past, lasting = n.past.named(words), n.lasting.named(words)
-	}
-	named := n.triggers.named(words)
+	lasting, named := n.lasting.named(words), n.triggers.named(words)
 	for i := 0; i < len(named); i++ {
 		if !named[i] {
 			continue
@@ -90,12 +83,9 @@ const asideReach = 6
 var clauseJoints = map[string]bool{"and": true, "but": true, "so": true, "anyway": true,
 	"unrelated": true, "btw": true, "also": true, "though": true, "however": true, "meanwhile": true}
 
-// nearAside reports whether an aside word (marked in aside, which may be nil for none) stands
-// within asideReach words of words[from:to], with no clause joint between them.
+// nearAside reports whether an aside word (marked in aside) stands within asideReach words of
+// words[from:to], with no clause joint between them.
 func nearAside(words []string, aside []bool, from, to int) bool {
-	if aside == nil {
-		return false
-	}
 	if slices.Contains(aside[from:to], true) {
 		return true
 	}
