@@ -323,10 +323,12 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 				l.problem(file, line, "%s has no triggers: list the words that make it apply", key)
 			}
 			l.triggers(file, itemLines(kv.Value, "triggers", line), key, n.Triggers)
-			l.triggers(file, itemLines(kv.Value, "not", line), key+" not", n.Not)
-			l.triggers(file, itemLines(kv.Value, "aside", line), key+" aside", n.Aside)
-			l.triggers(file, itemLines(kv.Value, "past", line), key+" past", n.Past)
-			l.triggers(file, itemLines(kv.Value, "lasting", line), key+" lasting", n.Lasting)
+			for _, list := range []struct {
+				key     string
+				phrases []string
+			}{{"not", n.Not}, {"aside", n.Aside}, {"past", n.Past}, {"lasting", n.Lasting}} {
+				l.triggers(file, itemLines(kv.Value, list.key, line), key+" "+list.key, list.phrases)
+			}
 			*dst = n
 		}
 	case "out_of_scope":
