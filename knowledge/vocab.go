@@ -225,16 +225,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	for n, e := range b.Entries {
 		v.entryAt[e.ID] = n
 		for _, q := range append([]string{e.Title}, e.Questions...) {
-			var p []weighted
-			for _, t := range v.meaningful(analyze(devices(q))) {
-				if v.everywhere(v.variants(t)) {
-					continue // see closeness
-				}
-				if c := v.canonical(t); !slices.ContainsFunc(p, func(w weighted) bool { return w.term == c }) {
-					p = append(p, weighted{c, v.weight(v.variants(t))})
-				}
-			}
-			if len(p) > 0 {
+			if p := v.appendWeighted(nil, v.allVariants(v.meaningful(analyze(devices(q))))); len(p) > 0 {
 				ph := phrasing{entry: n}
 				for _, w := range p {
 					ph.total += w.weight
@@ -268,23 +259,16 @@ func (v *vocabulary) canonical(t string) string {
 // It is one pass over the phrasings that share a term with the question, for all entries at
 // once (by their place in the base; see entryAt): ranking needs it for every hit.
 func (v *vocabulary) closeness(terms [][]string) []float64 {
-	total := 0.0
 	// shared is by phrasing: the weight it shares with the question, left all zero again.
 	buf := v.sharedPool.Get().(*[]float64)
 	defer v.sharedPool.Put(buf)
 	shared := *buf
-	var seen [16]string
-	q := seen[:0]
-	for _, variants := range terms {
-		c := v.canonical(variants[0])
-		if v.unknown(variants) || v.everywhere(variants) || slices.Contains(q, c) {
-			continue
-		}
-		q = append(q, c)
-		w := v.weight(variants)
-		total += w
-		for _, pt := range v.byTerm[c] {
-			shared[pt.phrasing] += min(w, pt.weight)
+	var room [16]weighted
+	total := 0.0
+	for _, w := range v.appendWeighted(room[:0], terms) {
+		total += w.weight
+		for _, pt := range v.byTerm[w.term] {
+			shared[pt.phrasing] += min(w.weight, pt.weight)
 		}
 	}
 	best := make([]float64, len(v.entryAt))
@@ -309,6 +293,20 @@ type phrasing struct {
 type phrasingTerm struct {
 	phrasing int
 	weight   float64
+}
+
+// appendWeighted appends to dst what closeness compares of terms, for a question as for a
+// phrasing: each term by the word it stands for (see canonical), once, with its weight; terms
+// no entry has and the subject's own words left out.
+func (v *vocabulary) appendWeighted(dst []weighted, terms [][]string) []weighted {
+	for _, variants := range terms {
+		c := v.canonical(variants[0])
+		if v.unknown(variants) || v.everywhere(variants) || slices.ContainsFunc(dst, func(w weighted) bool { return w.term == c }) {
+			continue
+		}
+		dst = append(dst, weighted{c, v.weight(variants)})
+	}
+	return dst
 }
 
 // weighted is a term with its weight.
