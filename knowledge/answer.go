@@ -155,7 +155,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// question names the subject itself: "my heart sank at the spa's prices, how do I
 		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
 		// need your help." asks nothing of the subject and stays off topic.)
-		if asked != nil && ix.signals.offTopic(asked) == "" && ix.namesSubject(asked) {
+		if asked != nil && ix.signals.offTopic(asked) == "" && ix.namesWholeSubject(asked) {
 			f.offTopic = ""
 		}
 	}
@@ -369,7 +369,7 @@ func splitAtAnd(p string) []string {
 		}
 		next := at + i + len(" and ")
 		at = next
-		if w := wordsOf(lower[next:min(len(lower), next+12)]); len(w) > 0 && questionWords[w[0]] {
+		if word, _, _ := strings.Cut(lower[next:], " "); questionWords[strings.TrimRight(word, clauseMarks)] {
 			out = append(out, strings.TrimRight(p[from:next-len(" and ")], ", "))
 			from = next
 		}
@@ -442,13 +442,9 @@ func askedClause(q string) []string {
 		if end < 0 {
 			end = len(rest)
 		}
-		clause, marks := rest[:end], ""
-		rest = rest[end:]
-		if i := strings.IndexFunc(rest, func(r rune) bool { return !strings.ContainsRune(clauseMarks, r) }); i >= 0 {
-			marks, rest = rest[:i], rest[i:]
-		} else {
-			marks, rest = rest, ""
-		}
+		clause, after := rest[:end], strings.TrimLeft(rest[end:], clauseMarks)
+		marks := rest[end : len(rest)-len(after)]
+		rest = after
 		w := wordsOf(clause)
 		if len(w) < 3 {
 			continue
@@ -482,10 +478,10 @@ var questionWords = map[string]bool{"how": true, "what": true, "whats": true, "w
 	"when": true, "where": true, "which": true, "who": true, "can": true, "could": true, "should": true,
 	"is": true, "are": true, "does": true, "do": true, "will": true, "would": true, "any": true}
 
-// namesSubject reports whether words name the subject itself, every word of it ("foot" and
+// namesWholeSubject reports whether words name the subject itself, every word of it ("foot" and
 // "massage", or "rub my feet"): "how do I massage it?" after a story about a stiff neck asks
 // about the neck.
-func (ix *Index) namesSubject(words []string) bool {
+func (ix *Index) namesWholeSubject(words []string) bool {
 	return ix.vocab.namesWholeSubject(ix.vocab.allVariants(ix.analyzeQuestion(strings.Join(words, " ")).english))
 }
 
