@@ -147,10 +147,7 @@ func FuzzAnswer(f *testing.F) {
 	}
 	ix := shippedIndex(f)
 	f.Fuzz(func(t *testing.T, q string) {
-		a, err := ix.Answer(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answer(t, ix, q)
 		if a.Answered() && a.Entry == nil {
 			t.Fatal("answered without an entry")
 		}

@@ -124,10 +124,7 @@ func TestATopicInTheStoryIsNotTheQuestion(t *testing.T) {
 		"my neck is so stiff. how do I massage it?":                              "",
 		"the prices at my spa went up, how much does a foot massage cost now?":   "",
 	} {
-		a, err := ix.Answer(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, q)
 		switch {
 		case want == "" && a.Answered():
 			t.Errorf("%q: answered with %s, want declined", q, a.Entry.ID)
@@ -146,10 +143,7 @@ func TestARiskInPassingDoesNotTakeOverTheQuestion(t *testing.T) {
 		"i have a dvt, can foot massage help my sleep":             {"who-should-avoid", "benefit-sleep"},
 		"is foot massage safe during pregnancy":                    {"who-should-avoid"},
 	} {
-		a, err := ix.Answer(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, q)
 		if !a.Safety {
 			t.Errorf("%q: no safety notice", q)
 		}
@@ -179,10 +173,7 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 		"how often and how long should i massage my feet?":                         {"how-often", "how-long"},
 		"does it help sleep, and does it help anxiety?":                            {"benefit-sleep", "benefit-stress-anxiety"},
 	} {
-		a, err := ix.Answer(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, q)
 		if len(a.Entries) != 2 || a.Entry != a.Entries[0] {
 			t.Errorf("%q: entries %v, want %s and %s", q, ids(a), want[0], want[1])
 			continue
@@ -208,10 +199,7 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 func TestNegationIsUnderstood(t *testing.T) {
 	ix := testIndex(t)
 	for _, q := range []string{"when shouldn't I massage my feet", "who should not get a foot massage", "when should I not do a foot massage"} {
-		a, err := ix.Answer(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, q)
 		if !a.Answered() || a.Entry.Kind != KindSafety || !a.Safety {
 			t.Errorf("%q: %s %v, want the safety entry with its notice", q, a.Outcome, a.Entry)
 		}

@@ -111,10 +111,7 @@ func scoreCases(t *testing.T, ix *Index, cases []evalCase) setScore {
 	t.Helper()
 	var s setScore
 	for _, c := range cases {
-		a, err := ix.Answer(context.Background(), c.Q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, c.Q)
 		why := judge(c, a)
 		s.total++
 		if len(why) == 0 {
@@ -277,6 +274,17 @@ func TestAnswerQuality(t *testing.T) {
 }
 
 // testIndex is the shipped knowledge base, indexed.
+// answerOf answers q, failing the test on an error: the tests ask only well-formed questions of
+// an open index.
+func answerOf(tb testing.TB, ix *Index, q string) Answer {
+	tb.Helper()
+	a, err := ix.Answer(context.Background(), q)
+	if err != nil {
+		tb.Fatalf("Answer(%q): %v", q, err)
+	}
+	return a
+}
+
 func testIndex(tb testing.TB) *Index {
 	tb.Helper()
 	b, err := Default()
@@ -371,10 +379,7 @@ func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
 	var ys []float64
 	var before []scored
 	for _, c := range cases {
-		a, err := ix.Answer(context.Background(), c.Q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := answerOf(t, ix, c.Q)
 		if !a.Answered() {
 			continue
 		}

@@ -491,30 +491,59 @@ func TestRisksInManyWords(t *testing.T) {
 		"dad's just had a knee op",
 		"my wife is due next month",
 		"my girlfriend is pregnant, can i massage her feet",
+		// as people ask whether they may massage
+		"i'm 7 months gone, can i have my feet rubbed",
+		"we just found out we're having a baby, is reflexology ok",
+		"she's in her last month, is foot massage safe",
+		"my partner is with child, any points to avoid",
+		"im on eliquis for my heart, can i use a foot roller",
+		"dad takes coumadin, is a foot massage ok for him",
+		"im on blood thinning meds, are foot rubs safe",
+		"my sugar levels are all over the place and my feet tingle, can i massage them",
+		"i'm type 1, can i use an electric foot massager",
+		"my feet have no feeling from nerve damage, is massage ok",
+		"there's a weeping cut on my heel, should i skip the massage",
+		"i have a nasty blister on my toe, can i still do the routine",
+		"my heels are so cracked they bleed, is rubbing them ok",
+		"i have athletes foot between my toes, will massage spread it",
+		"there's a fungal infection on my toenail, can i get reflexology",
+		"my foot is infected and red around a splinter, can i rub it",
+		"i had bunion surgery three weeks ago, can i massage my foot",
+		"just got my cast off after breaking my ankle, is foot massage ok",
+		"i have a hairline fracture in my foot, would massage help",
+		"my doctor says i have brittle bones, is a firm foot massage ok",
+		"i have osteoporosis, how hard should i press",
+		"my varicose veins are really bad, can i massage my legs and feet",
+		"i had a dvt last year, can i get a foot massage",
+		"there was a clot in my calf a few months ago, is reflexology ok",
+		"my mum has a diabetic ulcer on her foot, can i massage around it",
+		"i've got an open sore on the ball of my foot, should i avoid massage",
+		"had a knee replacement 2 weeks ago, can i get a foot rub",
+		"my foot has stitches from a cut, can i massage it",
+		"my ankles are swollen in pregnancy, can my husband rub them",
+		"im trying to conceive, is reflexology safe",
+		"i have a heart condition, is foot massage safe",
+		"i have lymphedema in my legs, can i get a foot massage",
+		"my feet are always numb and tingly, can i use a massager",
+		"i have peripheral neuropathy, will a foot massage help",
+		"the skin on my soles is peeling and raw, should i massage",
+		"i have eczema on my feet and it's weeping, is massage ok",
+		"i burned my foot on the stove, can i massage it",
+		"my toe is broken i think, should i rub it",
+		"my wife is due next week, can i rub her feet to start labour",
+		"i'm expecting twins, are there any pressure points to avoid",
+		"i'm on xarelto, is deep pressure bad",
+		"i've got cellulitis in my leg, can i massage my feet",
+		"i have a verruca, will a foot massage spread it",
+		"i had foot surgery last month, when can i start massaging",
+		"my grandma is 90 and her bones are fragile, can i rub her feet",
+		"i have diabetes and my feet are always cold, would massage help circulation",
+		"i'm on heparin injections, can i get a pedicure massage",
+		"i have an ingrown toenail that's infected, can i massage my foot",
+		"my feet burn at night from diabetes, will rubbing help",
 	} {
 		if !s.safety(wordsOf(q)) {
 			t.Errorf("%q: no safety notice", q)
-		}
-	}
-	// Idioms that hold a risk's word are not risks.
-	for _, q := range []string{
-		"work has me wound up, would a foot rub help",
-		"our uni runs on trimesters, how often should I rub my feet",
-		"the clotted cream at the spa cafe was great, how long should a foot rub last",
-		"my phone screen is cracked, can you list the pressure points on the feet",
-		"that show had me in stitches, anyway how often should I rub my feet",
-		"tree surgeon here, on my feet all day, how often should I massage them",
-		"spine tingling film tonight, any foot rub tips",
-		"totally broke this month, how do I massage my own feet",
-		"my foot roller arrived in blister packs",
-		"my phone case is cracked, how long should a foot rub last",
-		"my phone is bleeding battery, where are the pressure points",
-		"fungus gnats in my plants again, anyway how often should i rub my feet",
-		"broke my controller, need a foot rub to calm down",
-		"my friend is pregnant with ideas for her startup, how do i massage my feet",
-	} {
-		if s.safety(wordsOf(q)) {
-			t.Errorf("%q: a safety notice", q)
 		}
 	}
 }
@@ -581,71 +610,25 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"my face is numb from the dentist, my leg is fine, how long per foot",
 		"talking with my sister went weird, anyway is reflexology real",
 		"my cheek is sagging from age lol, does foot massage help skin",
+		// idioms that hold a risk's word
+		"work has me wound up, would a foot rub help",
+		"our uni runs on trimesters, how often should I rub my feet",
+		"the clotted cream at the spa cafe was great, how long should a foot rub last",
+		"my phone screen is cracked, can you list the pressure points on the feet",
+		"that show had me in stitches, anyway how often should I rub my feet",
+		"tree surgeon here, on my feet all day, how often should I massage them",
+		"spine tingling film tonight, any foot rub tips",
+		"totally broke this month, how do I massage my own feet",
+		"my foot roller arrived in blister packs",
+		"my phone case is cracked, how long should a foot rub last",
+		"my phone is bleeding battery, where are the pressure points",
+		"fungus gnats in my plants again, anyway how often should i rub my feet",
+		"broke my controller, need a foot rub to calm down",
+		"my friend is pregnant with ideas for her startup, how do i massage my feet",
 	} {
 		w := wordsOf(q)
 		if s.safety(w) || s.emergency(w) {
 			t.Errorf("%q: safety %v, emergency %v, want neither", q, s.safety(w), s.emergency(w))
-		}
-	}
-}
-
-// TestRisksAskedAboutInLayWords: the article's risks as people name them when they ask whether
-// they may massage, all getting the safety notice.
-func TestRisksAskedAboutInLayWords(t *testing.T) {
-	s := testIndex(t).signals
-	for _, q := range []string{
-		"i'm 7 months gone, can i have my feet rubbed",
-		"we just found out we're having a baby, is reflexology ok",
-		"she's in her last month, is foot massage safe",
-		"my partner is with child, any points to avoid",
-		"im on eliquis for my heart, can i use a foot roller",
-		"dad takes coumadin, is a foot massage ok for him",
-		"im on blood thinning meds, are foot rubs safe",
-		"my sugar levels are all over the place and my feet tingle, can i massage them",
-		"i'm type 1, can i use an electric foot massager",
-		"my feet have no feeling from nerve damage, is massage ok",
-		"there's a weeping cut on my heel, should i skip the massage",
-		"i have a nasty blister on my toe, can i still do the routine",
-		"my heels are so cracked they bleed, is rubbing them ok",
-		"i have athletes foot between my toes, will massage spread it",
-		"there's a fungal infection on my toenail, can i get reflexology",
-		"my foot is infected and red around a splinter, can i rub it",
-		"i had bunion surgery three weeks ago, can i massage my foot",
-		"just got my cast off after breaking my ankle, is foot massage ok",
-		"i have a hairline fracture in my foot, would massage help",
-		"my doctor says i have brittle bones, is a firm foot massage ok",
-		"i have osteoporosis, how hard should i press",
-		"my varicose veins are really bad, can i massage my legs and feet",
-		"i had a dvt last year, can i get a foot massage",
-		"there was a clot in my calf a few months ago, is reflexology ok",
-		"my mum has a diabetic ulcer on her foot, can i massage around it",
-		"i've got an open sore on the ball of my foot, should i avoid massage",
-		"had a knee replacement 2 weeks ago, can i get a foot rub",
-		"my foot has stitches from a cut, can i massage it",
-		"my ankles are swollen in pregnancy, can my husband rub them",
-		"im trying to conceive, is reflexology safe",
-		"i have a heart condition, is foot massage safe",
-		"i have lymphedema in my legs, can i get a foot massage",
-		"my feet are always numb and tingly, can i use a massager",
-		"i have peripheral neuropathy, will a foot massage help",
-		"the skin on my soles is peeling and raw, should i massage",
-		"i have eczema on my feet and it's weeping, is massage ok",
-		"i burned my foot on the stove, can i massage it",
-		"my toe is broken i think, should i rub it",
-		"my wife is due next week, can i rub her feet to start labour",
-		"i'm expecting twins, are there any pressure points to avoid",
-		"i'm on xarelto, is deep pressure bad",
-		"i've got cellulitis in my leg, can i massage my feet",
-		"i have a verruca, will a foot massage spread it",
-		"i had foot surgery last month, when can i start massaging",
-		"my grandma is 90 and her bones are fragile, can i rub her feet",
-		"i have diabetes and my feet are always cold, would massage help circulation",
-		"i'm on heparin injections, can i get a pedicure massage",
-		"i have an ingrown toenail that's infected, can i massage my foot",
-		"my feet burn at night from diabetes, will rubbing help",
-	} {
-		if w := wordsOf(q); !s.safety(w) && !s.emergency(w) {
-			t.Errorf("%q: no safety notice", q)
 		}
 	}
 }
