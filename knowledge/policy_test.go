@@ -182,7 +182,11 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 			t.Errorf("%q: entries %v, want %s and %s", q, ids(a), want[0], want[1])
 		}
 	}
-	// "and" splits a message only before a question word: "the toes and the heel" stays whole.
+}
+
+// TestAndSplitsOnlyBeforeAQuestionWord: "and" joins two questions only when a question word
+// follows it; "the toes and the heel" stays whole.
+func TestAndSplitsOnlyBeforeAQuestionWord(t *testing.T) {
 	for q, want := range map[string]string{
 		"how often and how long":       "how often|how long",
 		"is it safe and does it help":  "is it safe|does it help",
