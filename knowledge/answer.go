@@ -119,8 +119,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	}
 	if a.Answered() {
 		a.Entry = a.Entries[0]
-		// Answering with the safety entry shows its notice ("who shouldn't get a foot massage").
-		a.Safety = a.Safety || slices.ContainsFunc(a.Entries, func(e *Entry) bool { return e.Kind == KindSafety })
+		a.Safety = a.Safety || d.notice
 	}
 	a.Suggestions = ix.suggestions(a, hits)
 	return a, nil
@@ -145,6 +144,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		clot:       ix.signals.clot(words),
 		permission: ix.signals.permission(words),
 		avoid:      ix.signals.avoid(words),
+		asksRisks:  ix.signals.asksRisks(words),
 		offTopic:   ix.signals.offTopic(words),
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,

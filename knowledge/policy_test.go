@@ -41,6 +41,7 @@ var policyCases = []struct {
 	{"pregnant, can I get a pedicure: another topic, naming neither feet nor massage", features{terms: 3, known: 2, safety: true, permission: true, offTopic: "foot care"}, weakHits, "off-topic", Declined, nil},
 	{"pregnant, can I get a foot massage at the nail salon: ours", features{terms: 4, known: 2, safety: true, permission: true, offTopic: "foot care", domain: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
 	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
+	{"any side effects: the safety entry", features{terms: 2, known: 0.1, asksRisks: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
 	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},
 	{"a word the base lacks beside the subject's own words is a detail", features{terms: 4, known: 0.6, unknown: 1, unknownW: 3.9, domain: true, subjectTerms: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"mostly words the base lacks", features{terms: 3, known: 1, unknown: 2, unknownW: 7.8}, sureHits, "no-match", Declined, nil},
@@ -206,6 +207,27 @@ func TestNegationIsUnderstood(t *testing.T) {
 		a := answerOf(t, ix, q)
 		if !a.Answered() || a.Entry.Kind != KindSafety || !a.Safety {
 			t.Errorf("%q: %s %v, want the safety entry with its notice", q, a.Outcome, a.Entry)
+		}
+	}
+}
+
+// Asking who or when not to massage gets the notice with the safety entry; asking whether it is
+// safe or harmful in general gets the entry, which lists the risks, without the notice meant for
+// someone who has one.
+func TestOnlyAvoidanceQuestionsGetTheNoticeWithoutARisk(t *testing.T) {
+	ix := testIndex(t)
+	for q, notice := range map[string]bool{
+		"who shouldn't get a foot massage":          true,
+		"when should foot massage be avoided?":      true,
+		"is foot massage harmful?":                  false,
+		"is reflexology safe?":                      false,
+		"any side effects of foot massage?":         false,
+		"my foot is all scabby, can I massage it?":  true,
+		"I'm on warfarin, is foot massage harmful?": true,
+	} {
+		a := answerOf(t, ix, q)
+		if !a.Answered() || a.Entry.Kind != KindSafety || a.Safety != notice {
+			t.Errorf("%q: %s %v, notice %v; want the safety entry, notice %v", q, a.Outcome, ids(a), a.Safety, notice)
 		}
 	}
 }

@@ -223,10 +223,15 @@ var avoidTriggers = compileTriggers([]string{
 	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
 	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
 	"which + not", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
-	"contraindicat*", "side effect*", "any risks", "any dangers",
 }, false)
 
+// risksTriggers ask what the risks are, in general: the safety entry's question too, but not
+// one that tells of a risk the asker has.
+var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "any risks", "any dangers"}, false)
+
 func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTriggers) }
+
+func (s *signals) asksRisks(words []string) bool { return matchesAny(words, risksTriggers) }
 
 // wordsOf splits text into lowercase words for trigger matching.
 func wordsOf(s string) []string {
