@@ -155,7 +155,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// question names the subject itself: "my heart sank at the spa's prices, how do I
 		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
 		// need your help." asks nothing of the subject and stays off topic.)
-		if asked != nil && ix.signals.offTopic(asked) == "" && ix.namesWholeSubject(asked) {
+		if asked != nil && ix.signals.offTopic(asked) == "" && (ix.namesWholeSubject(asked) || (asksAfresh(asked) && ix.answersAlone(ctx, asked))) {
 			f.offTopic = ""
 		}
 	}
@@ -204,6 +204,21 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	return f, hits, safetyEntry, nil
+}
+
+// asksAfresh reports whether a clause is a question of its own, not about what the clause
+// before it named: it opens with a question word and neither goes on with that sentence ("...,
+// and how can we use it?") nor points back at its topic ("Baby Massage: Does It Help Sleep?").
+func asksAfresh(clause []string) bool {
+	return questionWords[clause[0]] && !slices.Contains(clause, "it")
+}
+
+// answersAlone reports whether the policy answers a clause asked on its own: "phone is bleeding
+// battery so quick q: where are the main pressure points" asks a question of ours after a story
+// about something else.
+func (ix *Index) answersAlone(ctx context.Context, clause []string) bool {
+	d, _, err := ix.consider(ctx, "", clause, ix.signals.safety(clause), false)
+	return err == nil && d.outcome == Answered
 }
 
 // askedBesidesRisk finds the best entry, other than the safety entries, for what a question that
