@@ -68,6 +68,24 @@ func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
 	}
 }
 
+// A question about a risk itself, naming neither the feet nor massage, is declined with the
+// notice; the same risk asked about with massage is the safety entry's.
+func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
+	ix := shippedIndex(t)
+	for q, answered := range map[string]bool{
+		"what exactly is toe fungus?":            false,
+		"does a blood clot hurt all the time?":   false,
+		"can I massage my feet with toe fungus?": true,
+		"does foot massage help a blood clot?":   true,
+		"I'm pregnant, is that a problem?":       true,
+	} {
+		a := answer(t, ix, q)
+		if a.Answered() != answered || !a.Safety {
+			t.Errorf("%q: %s, notice %v; want answered %v, with the notice", q, a.Outcome, a.Safety, answered)
+		}
+	}
+}
+
 func TestEmergencyAdviceComesFirst(t *testing.T) {
 	ix := shippedIndex(t)
 	for _, q := range []string{"I have chest pain after a foot massage", "my calf is suddenly swollen and I can't breathe well",

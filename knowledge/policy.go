@@ -67,7 +67,10 @@ type features struct {
 	avoid      bool   // asks who or when not to: "who shouldn't", "when to avoid"
 	asksRisks  bool   // asks what the risks are: "any side effects?", "contraindications"
 	offTopic   string // the out-of-scope topic it is about, "" if none
-	exact      *Entry // the entry that has the question, word for word, as a phrasing
+	// aboutRisk: a question of its own (see asksAfresh) that names neither the feet nor massage
+	// ("does a blood clot hurt all the time?"); with a named risk it asks about the risk itself.
+	aboutRisk bool
+	exact     *Entry // the entry that has the question, word for word, as a phrasing
 	// asked is the best entry, other than the safety entries, for what a question that names a
 	// risk asks besides the risk (see signals.withoutRisks), with its coverage of those words;
 	// nil when the question names no risk or asks nothing else.
@@ -143,6 +146,12 @@ var policy = []policyRule{
 			return f.safety && f.permission && (f.offTopic == "" || f.domain)
 		},
 		then: safetyAnswer,
+	},
+	{
+		name:   "risk-itself",
+		reason: "a question about a named risk itself, that names neither the feet nor massage and asks no permission (\"what is toe fungus?\", \"is heat good for blood clots?\"), is a doctor's to answer: declined, with the safety notice",
+		when:   func(f features, _ []hit, _ thresholds) bool { return f.safety && !f.permission && f.aboutRisk },
+		then:   declined,
 	},
 	{
 		name:   "off-topic",

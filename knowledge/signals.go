@@ -209,6 +209,12 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
 
+// massageTriggers name the doing of it: a question that names a risk and none of these, nor
+// the feet, is about the risk itself ("what is toe fungus?").
+var massageTriggers = compileTriggers([]string{"massag*", "rub", "rubs", "rubbing", "rubbed", "reflexolog*", "press*", "knead*", "routine"}, false)
+
+func (s *signals) namesMassage(words []string) bool { return matchesAny(words, massageTriggers) }
+
 // clotTriggers name a blood clot, which is both a risk and, with a swollen or painful leg, an
 // emergency sign: "could it be a clot, is it ok to massage?" gets the call for help and the
 // safety entry.
