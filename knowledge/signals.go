@@ -165,7 +165,7 @@ func (s *signals) emergency(words []string) bool { return s.emergencies.in(words
 
 // withoutIdioms returns the words less the notices' not: phrases ("clotted cream", "feeling
 // blue"), which are no signs, nor should they draw the search to the entries about risks; and
-// less greetings ("good morning"), whose "good" asks nothing.
+// less greetings ("good morning") and exclamations ("what on earth"), which ask nothing.
 func (s *signals) withoutIdioms(words []string) []string {
 	blanked := greetings.without(s.emergencies.not.without(s.risks.not.without(words)))
 	if !slices.Contains(blanked, "") {
@@ -194,8 +194,10 @@ func (s *signals) offTopic(words []string) string {
 	return s.offTopics[first].name
 }
 
-// greetings are the phrases of a greeting that hold a word with a meaning of its own.
-var greetings = phraseSet([]string{"good morning", "good afternoon", "good evening", "good night", "good day"})
+// greetings are the phrases of a greeting, and the exclamations, that hold a word with a meaning
+// of its own: "good" in "good morning", "earth" in "what on earth is reflexology?".
+var greetings = phraseSet([]string{"good morning", "good afternoon", "good evening", "good night", "good day",
+	"on earth", "the heck", "the hell", "in the world"})
 
 // permissionTriggers ask whether massage is all right for someone. With a named risk ("I have
 // diabetes, can I ...", "is it safe with DVT") they make the question a safety question,
