@@ -308,6 +308,8 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"What qualifications do reflexologists need?",
 		"Is reflexology covered by the NHS?",
 		"What is the history of foot binding?",
+		"How do you know if you have gout?",
+		"How can you tell if you have a bunion?",
 		"Why are my feet different sizes?",
 		"What is the arch of the foot made of?",
 		"How do I treat a bruised heel?",
