@@ -335,6 +335,9 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"i just lost the sight in one eye",
 		"the whole right side of me is numb",
 		"he's wheezing and can't swallow",
+		"the left side of my body went weak out of nowhere",
+		"the baby isn't moving as much and I'm 34 weeks",
+		"I'm 30 weeks pregnant and bleeding heavily",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -349,6 +352,8 @@ func TestRisksInManyWords(t *testing.T) {
 	s := testIndex(t).signals
 	for _, q := range []string{
 		"i had a dvt two years ago, is foot massage ok",
+		"the baby is kicking a lot at night, is a foot rub ok at 30 weeks",
+		"my foot got cut up on coral and it's all scabby",
 		"my mum takes eliquis, can i rub her feet",
 		"dad is on xarelto",
 		"i'm on blood thinners for my heart",
@@ -555,6 +560,9 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 	s := testIndex(t).signals
 	for _, q := range []string{
 		"my boss is a pain in the neck, anyway how long should i rub my feet",
+		"the left side of the team is weak this season, anyway how often should i rub my feet",
+		"my bike tyre has a puncture, where are the pressure points",
+		"my mom is a midwife and swears by foot rubs, do they help sleep",
 		"this heat wave is killing me, is a cool foot massage a thing",
 		"i'm dying to try the routine tonight",
 		"my team got crushed in the finals, need a foot rub",
