@@ -338,6 +338,11 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"the left side of my body went weak out of nowhere",
 		"the baby isn't moving as much and I'm 34 weeks",
 		"I'm 30 weeks pregnant and bleeding heavily",
+		"mom fell down and isnt making sense",
+		"she cant move her left arm or leg",
+		"my wife keeps passing out",
+		"my kid swallowed a battery",
+		"took too many pills by accident",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -562,6 +567,10 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"my boss is a pain in the neck, anyway how long should i rub my feet",
 		"the left side of the team is weak this season, anyway how often should i rub my feet",
 		"my bike tyre has a puncture, where are the pressure points",
+		"my right arm is so sore i cant move it lol, would a foot massage help recovery",
+		"i swallowed my pride and asked my bf for a foot rub, how long should he do it",
+		"my kid keeps passing out stickers to everyone, anyway whats the best oil",
+		"fell asleep reading and the book isnt making sense anymore lol, how do i relax my feet",
 		"my mom is a midwife and swears by foot rubs, do they help sleep",
 		"this heat wave is killing me, is a cool foot massage a thing",
 		"i'm dying to try the routine tonight",
