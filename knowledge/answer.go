@@ -145,6 +145,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		permission: ix.signals.permission(words),
 		avoid:      ix.signals.avoid(words),
 		asksRisks:  ix.signals.asksRisks(words),
+		personal:   ix.signals.personal(words),
 		offTopic:   ix.signals.offTopic(words),
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,

@@ -66,6 +66,7 @@ type features struct {
 	permission bool   // asks whether massage is all right: "can I", "is it safe", "ok to"
 	avoid      bool   // asks who or when not to: "who shouldn't", "when to avoid"
 	asksRisks  bool   // asks what the risks are: "any side effects?", "contraindications"
+	personal   bool   // tells of someone's own body or state: "my foot", "I'm", "her ankles"
 	offTopic   string // the out-of-scope topic it is about, "" if none
 	// aboutRisk: a question of its own (see asksAfresh) that names neither the feet nor massage
 	// ("does a blood clot hurt all the time?"); with a named risk it asks about the risk itself.
@@ -235,13 +236,15 @@ const subjectWeight = 1.5
 
 // askedToAvoid reports whether an answer with the safety entry to a question that names no risk
 // shows the safety notice: when the question asks who or when not to massage ("who shouldn't
-// get a foot massage"), the notice is its answer in short. A question whether massage is safe
-// or harmful in general ("is reflexology safe?", "any side effects?") gets the safety entry,
-// which lists the risks, without the notice that is meant for someone who has one: four sets
-// of real questions label those as raising no alarm, where the development set and two others
-// want the notice for who or when not to.
+// get a foot massage"), the notice is its answer in short; when it tells of someone's own body
+// ("my foot got cut up on coral, can I massage it?"), the search found the safety entry for a
+// risk the triggers may not know, and the notice errs on the safe side. A question whether
+// massage is safe or harmful in general ("is reflexology safe?", "any side effects?") gets the
+// safety entry, which lists the risks, without the notice that is meant for someone who has
+// one: four sets of real questions label those as raising no alarm, where the development set
+// and two others want the notice for who or when not to.
 func askedToAvoid(f features, entries []*Entry) bool {
-	return f.avoid && slices.ContainsFunc(entries, func(e *Entry) bool { return e.Kind == KindSafety })
+	return (f.avoid || f.personal) && slices.ContainsFunc(entries, func(e *Entry) bool { return e.Kind == KindSafety })
 }
 
 func declined(features, []hit, *Entry, thresholds) decision { return decision{outcome: Declined} }

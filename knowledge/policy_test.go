@@ -224,13 +224,14 @@ func TestNegationIsUnderstood(t *testing.T) {
 func TestOnlyAvoidanceQuestionsGetTheNoticeWithoutARisk(t *testing.T) {
 	ix := testIndex(t)
 	for q, notice := range map[string]bool{
-		"who shouldn't get a foot massage":          true,
-		"when should foot massage be avoided?":      true,
-		"is foot massage harmful?":                  false,
-		"is reflexology safe?":                      false,
-		"any side effects of foot massage?":         false,
-		"my foot is all scabby, can I massage it?":  true,
-		"I'm on warfarin, is foot massage harmful?": true,
+		"who shouldn't get a foot massage":                      true,
+		"when should foot massage be avoided?":                  true,
+		"is foot massage harmful?":                              false,
+		"is reflexology safe?":                                  false,
+		"any side effects of foot massage?":                     false,
+		"my foot is all scabby, can I massage it?":              true,
+		"my heel looks weird and shiny, is a foot rub harmful?": true,
+		"I'm on warfarin, is foot massage harmful?":             true,
 	} {
 		a := answerOf(t, ix, q)
 		if !a.Answered() || a.Entry.Kind != KindSafety || a.Safety != notice {

@@ -239,6 +239,14 @@ var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "
 
 func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTriggers) }
 
+// personalTriggers tell of someone's own body or state, as a story about a risk does ("my foot
+// got cut up on coral, still scabby"), where a question about risks in general ("is reflexology
+// safe?") does not.
+var personalTriggers = compileTriggers([]string{"my", "mine", "our", "her", "his", "their", "me",
+	"i'm", "im", "i've", "ive", "i have", "i had", "i got", "i am", "i was"}, false)
+
+func (s *signals) personal(words []string) bool { return matchesAny(words, personalTriggers) }
+
 func (s *signals) asksRisks(words []string) bool { return matchesAny(words, risksTriggers) }
 
 // wordsOf splits text into lowercase words for trigger matching.
