@@ -257,6 +257,7 @@ func TestEverydayWordsAreNoTypos(t *testing.T) {
 		"i broke my ankle in march": "i broke my ankle in march",
 		"send feet pics":            "send feet pics",
 		"how ofen shoud i":          "how often should i",
+		"shes 60 and hes fine":      "shes 60 and hes fine",
 	} {
 		if got := v.correct(strings.Fields(in)); got != want {
 			t.Errorf("correct(%q) = %q, want %q", in, got, want)

@@ -22,7 +22,8 @@ var stopWords = func() analysis.TokenMap {
 
 // fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
 // people a question is asked for ("my grandpa", "my wife"): someone asking on another's behalf
-// asks the same question. A question made only of them (or of nothing at all) gets the help text
+// asks the same question; and contractions typed without their apostrophe, which are no typos
+// ("shes" is not "shoe"). A question made only of them (or of nothing at all) gets the help text
 // instead of a guess.
 var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
@@ -33,7 +34,9 @@ shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya y
 friend friends mate buddy bestie bff bf gf boyfriend girlfriend partner wife husband hubby spouse
 mom mum mother dad father parents grandma grandpa granny grandmother grandfather nan nana
 sister brother son daughter kids aunt uncle cousin roommate coworker colleague
-person human robot ai u ur r`)
+person human robot ai u ur r
+im ive id youre youve youd hes shes theyre theyve weve thats whats whos theres heres
+dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt havent hasnt hadnt`)
 
 // everyday holds the most common English words (see english/README.md): a word people use every
 // day is not a typo, though it is one letter from a word of the base.
