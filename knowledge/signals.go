@@ -89,14 +89,22 @@ func nearAside(words []string, aside []bool, from, to int) bool {
 	if slices.Contains(aside[from:to], true) {
 		return true
 	}
-	for j := from - 1; j >= 0 && from-j <= asideReach && !clauseJoints[words[j]]; j-- {
+	for j := from - 1; j >= 0 && from-j <= asideReach; j-- {
 		if aside[j] {
 			return true
 		}
+		if clauseJoints[words[j]] {
+			break
+		}
 	}
-	for j := to; j < len(words) && j-to < asideReach && !clauseJoints[words[j]]; j++ {
+	// An aside that opens with a joint is about what comes before it: "fainted last month but
+	// she's fine".
+	for j := to; j < len(words) && j-to < asideReach; j++ {
 		if aside[j] {
 			return true
+		}
+		if clauseJoints[words[j]] {
+			break
 		}
 	}
 	return false
