@@ -249,6 +249,7 @@ var qualitySets = []qualitySet{
 	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0.72, true},
 	{"real6", "testdata/eval/real6.jsonl", "holdout", 0.64, true},
 	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.5, true},
+	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.5, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
