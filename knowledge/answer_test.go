@@ -310,6 +310,7 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"What is the history of foot binding?",
 		"How do you know if you have gout?",
 		"How can you tell if you have a bunion?",
+		"How do I do hand reflexology on myself?",
 		"Why are my feet different sizes?",
 		"What is the arch of the foot made of?",
 		"How do I treat a bruised heel?",

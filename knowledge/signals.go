@@ -137,6 +137,20 @@ type offTopic struct {
 	unless *triggerSet
 }
 
+// excused reports whether one of the topic's unless triggers occurs in words, other than within
+// the n words of its trigger that start at at: "reflexology" excuses the neck in "is there
+// reflexology for neck pain" (a pressure-point question), but not "hand reflexology", a trigger
+// of its own; "rest and digest" still excuses the "digest" it holds.
+func (t offTopic) excused(words []string, at, n int) bool {
+	named := t.unless.named(words)
+	for i, ok := range named {
+		if ok && (i < at || i >= at+n) {
+			return true
+		}
+	}
+	return false
+}
+
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
@@ -190,7 +204,7 @@ func (s *signals) offTopic(words []string) string {
 			continue
 		}
 		s.offTopicTriggers.startingWith(w, func(t trigger) bool {
-			if i := s.topicOf[&t[0]]; i < first && t.at(words, at) && !matchesAny(words, s.offTopics[i].unless) {
+			if i := s.topicOf[&t[0]]; i < first && t.at(words, at) && !s.offTopics[i].excused(words, at, len(t[0].words)) {
 				first = i
 			}
 			return false
