@@ -128,9 +128,11 @@ func TestATopicInTheStoryIsNotTheQuestion(t *testing.T) {
 		"the prices at my spa went up, how much does a foot massage cost now?":   "",
 		// A question of its own after the story needs no name of the subject; one that points
 		// back at the story's topic, or goes on with its sentence, is about that topic.
-		"my laptop battery keeps dying lol. where are the pressure points for sleep?": "pressure-points",
-		"my back is wrecked from the gym, and how do I massage it?":                   "",
-		"Back Massage at Home: Does It Help Sleep?":                                   "",
+		"my laptop battery keeps dying lol. where are the pressure points for sleep?":                                         "pressure-points",
+		"my back is wrecked from the gym, and how do I massage it?":                                                           "",
+		"Back Massage at Home: Does It Help Sleep?":                                                                           "",
+		"my laptop fan is whirring like a jet engine and the cat knocked over my tea. anyway where is the solar plexus point": "pressure-points",
+		"our landlord finally fixed the boiler after three weeks of cold showers, does foot massage help sleep":               "benefit-sleep",
 	} {
 		a := answerOf(t, ix, q)
 		switch {

@@ -248,8 +248,8 @@ var qualitySets = []qualitySet{
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.76, true},
 	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0.72, true},
 	{"real6", "testdata/eval/real6.jsonl", "holdout", 0.64, true},
-	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.5, true},
-	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.5, true},
+	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.7, true},
+	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.35, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
