@@ -244,6 +244,7 @@ var qualitySets = []qualitySet{
 	{"safety6", "testdata/eval/safety6.jsonl", "tune", 0.85, false},
 	{"real5", "testdata/eval/real5.jsonl", "tune", 0.71, false},
 	{"safety9", "testdata/eval/safety9.jsonl", "tune", 0.5, false},
+	{"paraphrase", "testdata/eval/paraphrase.jsonl", "tune", 0.89, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.57, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.76, true},
 	{"safety7", "testdata/eval/safety7.jsonl", "holdout", 0.72, true},
