@@ -251,6 +251,7 @@ var qualitySets = []qualitySet{
 	{"real6", "testdata/eval/real6.jsonl", "holdout", 0.64, true},
 	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.7, true},
 	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.35, true},
+	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.3, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
