@@ -212,6 +212,7 @@ func settingsDiff(old, b *Base) []SettingChange {
 	list("emergency", "emergency triggers", old.Emergency.Triggers, b.Emergency.Triggers)
 	list("emergency", "emergency not-phrases", old.Emergency.Not, b.Emergency.Not)
 	list("synonyms", "synonym groups", joinAll(old.Synonyms), joinAll(b.Synonyms))
+	list("domain", "domain words", old.Domain, b.Domain)
 	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
 	return out
 }

@@ -86,6 +86,10 @@ type Base struct {
 	// Synonyms are word groups; a question that uses any word of a group also matches entries
 	// that use the group's first word.
 	Synonyms [][]string
+	// Domain are the words that name the subject itself ("foot", "massage", "reflexology"): a
+	// question with one of them is about the subject, however few other words it shares with
+	// the entries. With none, the overview's title names it.
+	Domain []string
 	// Version identifies the content: two bases loaded from the same files have the same version.
 	Version string
 
@@ -95,7 +99,7 @@ type Base struct {
 
 	byID map[string]*Entry
 	// settingsIn names the file that defines each setting ("disclaimer", "safety",
-	// "emergency", "synonyms", "out_of_scope"), for change summaries.
+	// "emergency", "synonyms", "domain", "out_of_scope"), for change summaries.
 	settingsIn map[string]string
 }
 

@@ -212,7 +212,7 @@ type loader struct {
 	problems []Problem
 	warnings []Problem
 	// where each singular setting was defined, to report duplicates and missing ones
-	disclaimerAt, safetyAt, emergencyAt string
+	disclaimerAt, safetyAt, emergencyAt, domainAt string
 }
 
 func (l *loader) fileName(name string) string {
@@ -362,8 +362,22 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			}
 			l.base.Synonyms = append(l.base.Synonyms, groups...)
 		}
+	case "domain":
+		var words []string
+		if l.decode(file, line, kv.Value, &words) {
+			l.single(file, line, "domain", &l.domainAt)
+			for i, w := range words {
+				if words[i] = strings.ToLower(strings.TrimSpace(w)); words[i] == "" {
+					l.problem(file, line, "domain word %d is empty", i+1)
+				}
+			}
+			if len(words) == 0 {
+				l.problem(file, line, "domain has no words: list the words that name the subject (foot, massage)")
+			}
+			l.base.Domain = words
+		}
 	default:
-		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope or synonyms)", key)
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope, synonyms or domain)", key)
 	}
 }
 

@@ -40,6 +40,8 @@ func TestLoadReportsEveryProblemWithFileAndLine(t *testing.T) {
 	}
 	dir := filepath.Join("testdata", "broken")
 	want := []string{
+		filepath.Join(dir, "domain.yaml") + `:2: domain word 2 is empty`,
+		filepath.Join(dir, "domain2.yaml") + `:2: domain is defined twice`,
 		filepath.Join(dir, "entries.yaml") + `:2: good-entry: related id "no-such-entry" does not exist`,
 		filepath.Join(dir, "entries.yaml") + `:8: duplicate id "good-entry"`,
 		filepath.Join(dir, "entries.yaml") + `:13: no-answer has no answer`,

@@ -345,7 +345,7 @@ func TestFitThresholds(t *testing.T) {
 		return
 	}
 	if os.Getenv("FIT") == "foreign" { // the two foreign ratios only, the others as fitted
-		for _, f := range []float64{1, 1.5, 2, 3, 4, 6} {
+		for _, f := range []float64{0.5, 0.75, 1, 1.5, 2, 3, 4, 6} {
 			for _, fd := range []float64{1, 2, 3, 4, 6, 8} {
 				th := fitted
 				th.foreign, th.foreignDomain = f, fd

@@ -75,6 +75,7 @@ type vocabulary struct {
 	syn     map[string][]string           // term -> the words it stands for (see Base.Synonyms)
 	filler  map[string]bool
 	subject map[string]bool // the terms that name the subject (see onlySubject)
+	domain  map[string]bool // the terms of the domain's words (see mentionsDomain)
 	// subjectWords are the words of the synonym groups that name the subject ("feet", "rub").
 	subjectWords map[string]bool
 	// phrasings are each entry's title and questions as their terms' weights, and byTerm the
@@ -114,6 +115,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		syn:          map[string][]string{},
 		filler:       map[string]bool{},
 		subject:      map[string]bool{},
+		domain:       map[string]bool{},
 		subjectWords: map[string]bool{},
 		byTerm:       map[string][]phrasingTerm{},
 		entryAt:      map[string]int{},
@@ -177,6 +179,12 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 				v.subject[t] = true
 			}
 		}
+	}
+	for _, t := range analyze(strings.Join(b.Domain, " ")) {
+		v.domain[t] = true
+	}
+	if len(v.domain) == 0 {
+		v.domain = v.subject
 	}
 	seen := map[string]bool{}
 	for _, e := range b.Entries {
@@ -549,17 +557,15 @@ func (v *vocabulary) coverageWeights(terms [][]string) []float64 {
 // its title, keywords or steps; see coverage and topic.
 const unnamedWeight = 0.5
 
-// domainShare is the share of entries a term must appear in to be a word of the whole domain
-// ("foot", "massage"): such a word says little about which entry, but much about the subject.
-const domainShare = 0.5
 
-// mentionsDomain reports whether a question term is a word of the whole domain.
+// mentionsDomain reports whether a question term names the subject itself: a word of the base's
+// domain list (Base.Domain), or of the overview's title when it has none. Words that merely
+// appear in most entries ("help", "get", "good") do not: they made "is it safe to get a
+// pedicure while pregnant?" a question about foot massage.
 func (v *vocabulary) mentionsDomain(terms [][]string) bool {
 	for _, variants := range terms {
-		for _, t := range variants {
-			if float64(v.df[t]) >= domainShare*float64(v.entries) {
-				return true
-			}
+		if slices.ContainsFunc(variants, func(t string) bool { return v.domain[t] }) {
+			return true
 		}
 	}
 	return false
