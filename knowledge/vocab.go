@@ -557,7 +557,6 @@ func (v *vocabulary) coverageWeights(terms [][]string) []float64 {
 // its title, keywords or steps; see coverage and topic.
 const unnamedWeight = 0.5
 
-
 // mentionsDomain reports whether a question term names the subject itself: a word of the base's
 // domain list (Base.Domain), or of the overview's title when it has none. Words that merely
 // appear in most entries ("help", "get", "good") do not: they made "is it safe to get a
