@@ -248,8 +248,10 @@ var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "u
 // battery so quick q: where are the main pressure points" asks a question of ours after a story
 // about something else.
 func (ix *Index) answersAlone(ctx context.Context, clause []string) bool {
-	d, _, err := ix.consider(ctx, "", clause, ix.signals.safety(clause), false)
-	return err == nil && d.outcome == Answered
+	f, hits, safety, err := ix.read(ctx, "", clause, ix.signals.safety(clause), false)
+	// A clause of one telling word ("who do I even book") is too little to outweigh the topic
+	// the story named ("podiatrist vs orthopedic surgeon for foot pain").
+	return err == nil && f.terms >= 2 && decide(f, hits, safety, ix.thresholds).outcome == Answered
 }
 
 // askedBesidesRisk finds the best entry, other than the safety entries, for what a question that
