@@ -224,7 +224,8 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 
 // asksAfresh reports whether a clause is a question of its own, not about what the clause
 // before it named: it opens with a question word and neither goes on with that sentence ("...,
-// and how can we use it?") nor points back at its topic ("Baby Massage: Does It Help Sleep?").
+// and how can we use it?") nor points back at its topic ("Baby Massage: Does It Help Sleep?",
+// "theragun vs hypervolt, which one should I get").
 func asksAfresh(clause []string) bool {
 	// "anyway", "btw", "unrelated but" turn from the story to the question; "and" or "but" alone
 	// go on with what came before.
@@ -232,7 +233,7 @@ func asksAfresh(clause []string) bool {
 	for len(clause) > 1 && (turnWords[clause[0]] || (turned && clause[0] == "but")) {
 		clause, turned = clause[1:], true
 	}
-	return questionWords[clause[0]] && !slices.Contains(clause, "it")
+	return questionWords[clause[0]] && !slices.ContainsFunc(clause, func(w string) bool { return pointsBack[w] || w == "it" || w == "one" || w == "ones" })
 }
 
 // pointsBack are the words by which a question points back at what the clause before it told;
