@@ -167,7 +167,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
-	f.aboutRisk = f.safety && !f.domain && len(words) > 0 && asksAfresh(words) && !ix.signals.namesMassage(words)
+	f.aboutRisk = f.safety && len(words) > 0 && asksAfresh(words) && !ix.signals.namesMassage(words) && !ix.namesDomainBesidesRisk(words)
 	f.subjectOnly = ix.vocab.onlySubject(variants) && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
 		if ix.vocab.namesSubject(v) {
@@ -244,6 +244,12 @@ var pointsBack = map[string]bool{"that": true, "this": true}
 
 // turnWords turn from a story to the question.
 var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}
+
+// namesDomainBesidesRisk reports whether a question names the subject in words other than those
+// that name a risk: "athlete's foot" names a risk, not the feet to be massaged.
+func (ix *Index) namesDomainBesidesRisk(words []string) bool {
+	return ix.vocab.mentionsDomain(ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(strings.Join(ix.signals.withoutRisks(words), " ")).english)))
+}
 
 // answersAlone reports whether the policy answers a clause asked on its own: "phone is bleeding
 // battery so quick q: where are the main pressure points" asks a question of ours after a story
