@@ -74,6 +74,7 @@ func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 	ix := shippedIndex(t)
 	for q, answered := range map[string]bool{
 		"what exactly is toe fungus?":            false,
+		"is athlete's foot contagious?":          false,
 		"does a blood clot hurt all the time?":   false,
 		"can I massage my feet with toe fungus?": true,
 		"does foot massage help a blood clot?":   true,
