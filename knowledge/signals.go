@@ -274,9 +274,18 @@ func (s *signals) asksRisks(words []string) bool { return matchesAny(words, risk
 // wordsOf splits text into lowercase words for trigger matching.
 func wordsOf(s string) []string {
 	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
-	return strings.FieldsFunc(s, func(r rune) bool {
+	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
 	})
+	// An apostrophe inside a word is part of it ("can't"); around one it is a quotation mark
+	// ("his arm is 'heavy'").
+	out := words[:0]
+	for _, w := range words {
+		if w = strings.Trim(w, "'"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // trigger is a trigger phrase split into words, once, when the index is built: splitting every

@@ -736,3 +736,12 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotesAreNotPartOfWords: an apostrophe inside a word belongs to it, one around a word is a
+// quotation mark, which hid "heavy" in "his left arm is 'heavy and stupid'" from the triggers.
+func TestQuotesAreNotPartOfWords(t *testing.T) {
+	got := strings.Join(wordsOf("his left arm is 'heavy and stupid', he can't lift it ' ''"), " ")
+	if want := "his left arm is heavy and stupid he can't lift it"; got != want {
+		t.Errorf("wordsOf = %q, want %q", got, want)
+	}
+}
