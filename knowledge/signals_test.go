@@ -1,6 +1,9 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSignalsHearPlainWords checks the shipped risk, emergency and off-topic words on messages
 // as people write them.
