@@ -178,13 +178,15 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			f.unknownW += ix.vocab.weight(v)
 		}
 	}
+	var askedTerms []string // the terms of the clause that asks, in a message of several
 	if asked != nil {
+		askedTerms = ix.analyze(strings.Join(asked, " "))
 		// The story around the question is told in words of its own ("my cat threw up a hairball,
 		// vet says she's fine. unrelated but does foot massage help anxiety"): the words no entry
 		// has count in full in the clause that asks, at storyWeight in the rest.
 		inAsked := 0.0
-		for _, v := range ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutIdioms(asked))).english)) {
-			if ix.vocab.unknown(v) {
+		for _, v := range variants {
+			if ix.vocab.unknown(v) && slices.Contains(askedTerms, v[0]) {
 				inAsked += ix.vocab.weight(v)
 			}
 		}
@@ -202,7 +204,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// your blood pressure. is that a real thing?").
 		var stress []string
 		if asked != nil && !f.safety && !slices.ContainsFunc(asked, func(w string) bool { return pointsBack[w] }) {
-			stress = ix.analyze(strings.Join(asked, " "))
+			stress = askedTerms
 		}
 		hits = ix.rank(hits, variants, stress)
 		if f.safety {
