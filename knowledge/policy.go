@@ -75,8 +75,9 @@ type features struct {
 	asksRisks  bool   // asks what the risks are: "any side effects?", "contraindications"
 	personal   bool   // tells of someone's own body or state: "my foot", "I'm", "her ankles"
 	offTopic   string // the out-of-scope topic it is about, "" if none
-	// aboutRisk: a question of its own (see asksAfresh) that names neither the feet nor massage
-	// ("does a blood clot hurt all the time?"); with a named risk it asks about the risk itself.
+	// aboutRisk: a question of its own (see asksAfresh) that names neither massage nor the feet,
+	// other than in a risk's own words ("athlete's foot"): with a named risk, it asks about the
+	// risk itself ("does a blood clot hurt all the time?").
 	aboutRisk bool
 	exact     *Entry // the entry that has the question, word for word, as a phrasing
 	// asked is the best entry, other than the safety entries, for what a question that names a
@@ -95,7 +96,7 @@ type decision struct {
 	entries []*Entry // answered: one or two; declined: none
 	// confidence is the policy's belief that the answer is right, 0-1.
 	confidence float64
-	// notice: the safety notice shows although the question names no risk (see askedToAvoid).
+	// notice: the safety notice shows although the question names no risk (see safetyEntryNotice).
 	notice bool
 }
 
@@ -226,7 +227,7 @@ func decide(f features, hits []hit, safety *Entry, th thresholds) decision {
 			d.rule = r.name
 			if d.outcome == Answered {
 				d.confidence = confidence(f, hits)
-				d.notice = askedToAvoid(f, d.entries)
+				d.notice = safetyEntryNotice(f, d.entries)
 			}
 			return d
 		}
@@ -241,8 +242,8 @@ func decide(f features, hits []hit, safety *Entry, th thresholds) decision {
 // sets: 0 passes 853 of 951, 0.5 855, 1 856, 1.5 and above 857.
 const subjectWeight = 1.5
 
-// askedToAvoid reports whether an answer with the safety entry to a question that names no risk
-// shows the safety notice: when the question asks who or when not to massage ("who shouldn't
+// safetyEntryNotice reports whether an answer with the safety entry to a question that names no
+// risk shows the safety notice: when the question asks who or when not to massage ("who shouldn't
 // get a foot massage"), the notice is its answer in short; when it tells of someone's own body
 // ("my foot got cut up on coral, can I massage it?"), the search found the safety entry for a
 // risk the triggers may not know, and the notice errs on the safe side. A question whether
@@ -250,7 +251,7 @@ const subjectWeight = 1.5
 // safety entry, which lists the risks, without the notice that is meant for someone who has
 // one: four sets of real questions label those as raising no alarm, where the development set
 // and two others want the notice for who or when not to.
-func askedToAvoid(f features, entries []*Entry) bool {
+func safetyEntryNotice(f features, entries []*Entry) bool {
 	return (f.avoid || f.personal) && slices.ContainsFunc(entries, func(e *Entry) bool { return e.Kind == KindSafety })
 }
 
