@@ -252,7 +252,7 @@ func (s *signals) permission(words []string) bool { return matchesAny(words, per
 var avoidTriggers = compileTriggers([]string{
 	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
 	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
-	"which + not", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
+	"which + should not", "which + shouldn't", "which + shouldnt", "which + not to", "which + not be", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
 }, false)
 
 // risksTriggers ask what the risks are, in general: the safety entry's question too, but not
