@@ -245,6 +245,7 @@ var qualitySets = []qualitySet{
 	{"real5", "testdata/eval/real5.jsonl", "tune", 0.71, false},
 	{"safety9", "testdata/eval/safety9.jsonl", "tune", 0.85, false},
 	{"safety10", "testdata/eval/safety10.jsonl", "tune", 0.8, false},
+	{"safety11", "testdata/eval/safety11.jsonl", "tune", 0.5, false},
 	{"story", "testdata/eval/story.jsonl", "tune", 0.88, false},
 	{"oos", "testdata/eval/oos.jsonl", "tune", 0.85, false},
 	{"oos2", "testdata/eval/oos2.jsonl", "tune", 0.76, false},
