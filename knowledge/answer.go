@@ -501,6 +501,16 @@ func CleanQuestion(s string) string {
 // sank at the prices, how do I massage my own feet?"). It is nil for a message of one clause.
 // Clauses end at any of . , ; : ! ?
 func askedClause(q string) []string {
+	// An emoji ends a clause as a full stop does: "nearly fainted at the price 😂 is it any
+	// different from a normal foot rub?"
+	if strings.IndexFunc(q, isEmoji) >= 0 {
+		q = strings.Map(func(r rune) rune {
+			if isEmoji(r) {
+				return '.'
+			}
+			return r
+		}, q)
+	}
 	if !strings.ContainsAny(strings.TrimRight(q, clauseMarks+" "), clauseMarks) {
 		return nil // one clause, as most questions are
 	}
@@ -537,6 +547,9 @@ func askedClause(q string) []string {
 	}
 	return last
 }
+
+// isEmoji reports whether r is a pictograph (a symbol of Unicode's So category).
+func isEmoji(r rune) bool { return r > unicode.MaxASCII && unicode.Is(unicode.So, r) }
 
 // clauseMarks end a clause.
 const clauseMarks = ".,;:!?"

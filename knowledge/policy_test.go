@@ -103,13 +103,14 @@ func TestEveryRuleIsTested(t *testing.T) {
 
 func TestAskedClauseIsTheOneThatAsks(t *testing.T) {
 	for q, want := range map[string]string{
-		"how long should a foot massage be":                          "",
-		"my heart sank at the prices, how do I massage my own feet?": "how do i massage my own feet",
-		"I ran hills. Now my heel hurts. I need your help.":          "i need your help",
-		"so, ok. how often?":                                         "",
-		"how long should I rub them, my wife is pregnant":            "how long should i rub them",
-		"my wife is pregnant. how long? I mean each foot, roughly":   "i mean each foot",
-		"the spa was shut. is it bad to rub them daily? asking, ok":  "is it bad to rub them daily",
+		"how long should a foot massage be":                                 "",
+		"my heart sank at the prices, how do I massage my own feet?":        "how do i massage my own feet",
+		"I ran hills. Now my heel hurts. I need your help.":                 "i need your help",
+		"so, ok. how often?":                                                "",
+		"how long should I rub them, my wife is pregnant":                   "how long should i rub them",
+		"my wife is pregnant. how long? I mean each foot, roughly":          "i mean each foot",
+		"the spa was shut. is it bad to rub them daily? asking, ok":         "is it bad to rub them daily",
+		"nearly fainted at the price 😂 is it any different from a foot rub": "is it any different from a foot rub",
 	} {
 		if got := strings.Join(askedClause(q), " "); got != want {
 			t.Errorf("%q: asked %q, want %q", q, got, want)
