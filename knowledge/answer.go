@@ -246,8 +246,9 @@ func asksAfresh(clause []string) bool {
 var pointsBack = map[string]bool{"that": true, "this": true}
 
 // standsFor are the words that stand for a thing the story named, so that a question with them
-// is not asked afresh: "Baby Massage: Does It Help Sleep?", "which one should I get".
-var standsFor = map[string]bool{"it": true, "one": true, "ones": true}
+// is not asked afresh: "Baby Massage: Does It Help Sleep?", "which one should I get", "night
+// splints for plantar fasciitis: do they actually work?".
+var standsFor = map[string]bool{"it": true, "one": true, "ones": true, "they": true}
 
 // turnWords turn from a story to the question.
 var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}
