@@ -247,8 +247,9 @@ var pointsBack = map[string]bool{"that": true, "this": true}
 
 // standsFor are the words that stand for a thing the story named, so that a question with them
 // is not asked afresh: "Baby Massage: Does It Help Sleep?", "which one should I get", "night
-// splints for plantar fasciitis: do they actually work?".
-var standsFor = map[string]bool{"it": true, "one": true, "ones": true, "they": true}
+// splints for plantar fasciitis: do they actually work?", "my calves are tight after leg day,
+// how do I massage them?".
+var standsFor = map[string]bool{"it": true, "one": true, "ones": true, "they": true, "them": true}
 
 // turnWords turn from a story to the question.
 var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}

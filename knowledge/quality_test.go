@@ -251,7 +251,7 @@ var qualitySets = []qualitySet{
 	{"oos2", "testdata/eval/oos2.jsonl", "tune", 0.77, false},
 	{"pages", "testdata/eval/pages.jsonl", "tune", 0.88, false},
 	{"pages2", "testdata/eval/pages2.jsonl", "tune", 0.81, false},
-	{"chat", "testdata/eval/chat.jsonl", "tune", 0.5, false},
+	{"chat", "testdata/eval/chat.jsonl", "tune", 0.87, false},
 	{"paraphrase", "testdata/eval/paraphrase.jsonl", "tune", 0.89, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.57, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.76, true},
