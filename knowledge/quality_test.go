@@ -252,6 +252,8 @@ var qualitySets = []qualitySet{
 	{"pages", "testdata/eval/pages.jsonl", "tune", 0.88, false},
 	{"pages2", "testdata/eval/pages2.jsonl", "tune", 0.81, false},
 	{"chat", "testdata/eval/chat.jsonl", "tune", 0.87, false},
+	{"safety12", "testdata/eval/safety12.jsonl", "tune", 0.5, false},
+	{"oos3", "testdata/eval/oos3.jsonl", "tune", 0.5, false},
 	{"paraphrase", "testdata/eval/paraphrase.jsonl", "tune", 0.89, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.57, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.76, true},
