@@ -167,7 +167,8 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
-	f.aboutRisk = f.safety && len(words) > 0 && asksAfresh(words) && !ix.signals.namesMassage(words) && !ix.namesDomainBesidesRisk(words)
+	f.aboutRisk = f.safety && len(words) > 0 && asksAfresh(words) && !ix.signals.namesMassage(words) &&
+		(!f.domain || !ix.namesDomainBesidesRisk(words))
 	f.subjectOnly = ix.vocab.onlySubject(variants) && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
 		if ix.vocab.namesSubject(v) {

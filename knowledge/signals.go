@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -320,7 +321,21 @@ type triggerSet struct {
 // word is compared with that word once, however many triggers start with it.
 type typoGroup struct {
 	word     string
+	letters  uint32 // which letters a-z the word has (see letterSet)
 	triggers []trigger
+}
+
+// letterSet is the set of the letters a-z in w, one bit each. One typo (a letter added, dropped,
+// changed or two swapped) changes at most two bits of it, so a word whose set differs from
+// another's by more is no typo of it: the test costs less than an edit distance.
+func letterSet(w string) uint32 {
+	var set uint32
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			set |= 1 << (c - 'a')
+		}
+	}
+	return set
 }
 
 func compileTriggers(specs []string, typos bool) *triggerSet {
@@ -349,7 +364,7 @@ func (set *triggerSet) add(t trigger, typos bool) {
 		i := slices.IndexFunc(*groups, func(g typoGroup) bool { return g.word == w })
 		if i < 0 {
 			i = len(*groups)
-			*groups = append(*groups, typoGroup{word: w})
+			*groups = append(*groups, typoGroup{word: w, letters: letterSet(w)})
 		}
 		(*groups)[i].triggers = append((*groups)[i].triggers, t)
 		set.byWord[w] = append(set.byWord[w], t) // the word itself is found without a comparison
@@ -416,18 +431,18 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 		}
 	}
 	// One typo changes the length by at most one; an everyday word is no typo (see wordMatches).
-	for n := len(w) - 1; n <= len(w)+1 && !everyday[w]; n++ {
-		byLen := set.byLen[w[0]]
-		if n >= len(byLen) {
-			break
-		}
-		for _, g := range byLen[n] {
-			if g.word == w || !wordMatches(w, g.word, false, true) {
-				continue // the word itself is in byWord
-			}
-			for _, t := range g.triggers {
-				if f(t) {
-					return true
+	byLen := set.byLen[w[0]]
+	if len(byLen) >= len(w) && !everyday[w] {
+		letters := letterSet(w)
+		for n := len(w) - 1; n <= len(w)+1 && n < len(byLen); n++ {
+			for _, g := range byLen[n] {
+				if g.word == w || bits.OnesCount32(letters^g.letters) > 2 || !wordMatches(w, g.word, false, true) {
+					continue // the word itself is in byWord
+				}
+				for _, t := range g.triggers {
+					if f(t) {
+						return true
+					}
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"math/bits"
 	"strings"
 	"testing"
 )
@@ -746,5 +747,21 @@ func TestQuotesAreNotPartOfWords(t *testing.T) {
 	got := strings.Join(wordsOf("his left arm is 'heavy and stupid', he can't lift it ' ''"), " ")
 	if want := "his left arm is heavy and stupid he can't lift it"; got != want {
 		t.Errorf("wordsOf = %q, want %q", got, want)
+	}
+}
+
+// TestOneTypoChangesAtMostTwoLetters: the letter-set test that spares most edit distances must
+// never turn away a word one typo from a trigger's.
+func TestOneTypoChangesAtMostTwoLetters(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"pregnant", "pregnent"}, {"pregnant", "pregant"}, {"pregnant", "pregnants"},
+		{"pregnant", "pergnant"}, {"thrombosis", "thrombozis"}, {"swollen", "swolen"},
+	} {
+		if editDistance(pair[0], pair[1], 1) > 1 {
+			t.Fatalf("%q and %q are more than one typo apart: not a case of this test", pair[0], pair[1])
+		}
+		if d := bits.OnesCount32(letterSet(pair[0]) ^ letterSet(pair[1])); d > 2 {
+			t.Errorf("%q and %q: letter sets differ in %d letters, more than one typo can", pair[0], pair[1], d)
+		}
 	}
 }
