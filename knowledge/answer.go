@@ -167,7 +167,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
-	f.aboutRisk = f.safety && len(words) > 0 && asksAfresh(words) && !ix.signals.namesMassage(words) &&
+	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) &&
 		(!f.domain || !ix.namesDomainBesidesRisk(words))
 	f.subjectOnly = ix.vocab.onlySubject(variants) && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
@@ -237,6 +237,17 @@ func asksAfresh(clause []string) bool {
 		clause, turned = clause[1:], true
 	}
 	return questionWords[clause[0]] && !slices.ContainsFunc(clause, func(w string) bool { return pointsBack[w] || standsFor[w] })
+}
+
+// asksOfItsOwn reports whether a message asks something (a question mark or a question word)
+// without pointing at something already under discussion: "I'm pregnant, is that a problem?"
+// and "28 weeks, is it ok?" ask about the massage the server is about; "Can I keep running
+// while pregnant?" asks about running.
+func asksOfItsOwn(q string, words []string) bool {
+	if slices.ContainsFunc(words, func(w string) bool { return pointsBack[w] || standsFor[w] }) {
+		return false
+	}
+	return strings.Contains(q, "?") || slices.ContainsFunc(words, func(w string) bool { return questionWords[w] })
 }
 
 // pointsBack are the words by which a question points back at what the clause before it told

@@ -73,12 +73,14 @@ func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
 func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 	ix := shippedIndex(t)
 	for q, answered := range map[string]bool{
-		"what exactly is toe fungus?":            false,
-		"is athlete's foot contagious?":          false,
-		"does a blood clot hurt all the time?":   false,
-		"can I massage my feet with toe fungus?": true,
-		"does foot massage help a blood clot?":   true,
-		"I'm pregnant, is that a problem?":       true,
+		"what exactly is toe fungus?":                        false,
+		"is athlete's foot contagious?":                      false,
+		"can I keep running while pregnant?":                 false,
+		"had ankle surgery, can I do the toe rotation step?": true,
+		"does a blood clot hurt all the time?":               false,
+		"can I massage my feet with toe fungus?":             true,
+		"does foot massage help a blood clot?":               true,
+		"I'm pregnant, is that a problem?":                   true,
 	} {
 		a := answer(t, ix, q)
 		if a.Answered() != answered || !a.Safety {

@@ -75,9 +75,10 @@ type features struct {
 	asksRisks  bool   // asks what the risks are: "any side effects?", "contraindications"
 	personal   bool   // tells of someone's own body or state: "my foot", "I'm", "her ankles"
 	offTopic   string // the out-of-scope topic it is about, "" if none
-	// aboutRisk: a question of its own (see asksAfresh) that names neither massage nor the feet,
-	// other than in a risk's own words ("athlete's foot"): with a named risk, it asks about the
-	// risk itself ("does a blood clot hurt all the time?").
+	// aboutRisk: a question of its own (see asksOfItsOwn) that names neither massage, its steps
+	// and tools, nor the feet, other than in a risk's own words ("athlete's foot"): with a named
+	// risk, it asks about the risk itself ("does a blood clot hurt all the time?") or about
+	// something else the risk bears on ("can I keep running while pregnant?").
 	aboutRisk bool
 	exact     *Entry // the entry that has the question, word for word, as a phrasing
 	// asked is the best entry, other than the safety entries, for what a question that names a
@@ -149,18 +150,18 @@ var policy = []policyRule{
 		then: func(features, []hit, *Entry, thresholds) decision { return decision{outcome: Greeting} },
 	},
 	{
+		name:   "risk-itself",
+		reason: "a question about a named risk itself, or about something other than massage that the risk bears on, naming neither massage nor the feet (\"what is toe fungus?\", \"can I keep running while pregnant?\"), is a doctor's to answer: declined, with the safety notice",
+		when:   func(f features, _ []hit, _ thresholds) bool { return f.safety && f.aboutRisk },
+		then:   declined,
+	},
+	{
 		name:   "risk-permission",
 		reason: "a named risk with a question whether massage is all right is answered with the safety entry; a confident answer to the rest of the question comes second; a question about a topic the base does not cover that names neither feet nor massage (\"is a pedicure safe with diabetes?\") is that topic's, and is declined below",
 		when: func(f features, _ []hit, _ thresholds) bool {
 			return f.safety && f.permission && (f.offTopic == "" || f.domain)
 		},
 		then: safetyAnswer,
-	},
-	{
-		name:   "risk-itself",
-		reason: "a question about a named risk itself, that names neither the feet nor massage and asks no permission (\"what is toe fungus?\", \"is heat good for blood clots?\"), is a doctor's to answer: declined, with the safety notice",
-		when:   func(f features, _ []hit, _ thresholds) bool { return f.safety && !f.permission && f.aboutRisk },
-		then:   declined,
 	},
 	{
 		name:   "off-topic",

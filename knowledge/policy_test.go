@@ -39,7 +39,7 @@ var policyCases = []struct {
 	{"another body part is off topic", features{terms: 2, known: 1, offTopic: "other body parts"}, sureHits, "off-topic", Declined, nil},
 	{"pregnant, can I: the safety entry first", features{terms: 3, known: 2, safety: true, permission: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
 	{"what is toe fungus: the risk itself, the doctor's question", features{terms: 2, known: 2, safety: true, aboutRisk: true}, sureHits, "risk-itself", Declined, nil},
-	{"is my dvt a reason not to: permission, the safety entry", features{terms: 2, known: 2, safety: true, permission: true, aboutRisk: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
+	{"can I keep running while pregnant: permission for something else, the doctor's question", features{terms: 2, known: 2, safety: true, permission: true, aboutRisk: true}, weakHits, "risk-itself", Declined, nil},
 	{"pregnant, can I get a pedicure: another topic, naming neither feet nor massage", features{terms: 3, known: 2, safety: true, permission: true, offTopic: "foot care"}, weakHits, "off-topic", Declined, nil},
 	{"pregnant, can I get a foot massage at the nail salon: ours", features{terms: 4, known: 2, safety: true, permission: true, offTopic: "foot care", domain: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
 	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},

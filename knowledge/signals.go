@@ -234,9 +234,11 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
 
-// massageTriggers name the doing of it: a question that names a risk and none of these, nor
-// the feet, is about the risk itself ("what is toe fungus?").
-var massageTriggers = compileTriggers([]string{"massag*", "rub", "rubs", "rubbing", "rubbed", "reflexolog*", "press*", "knead*", "routine"}, false)
+// massageTriggers name the doing of it, its steps and its tools: a question that names a risk
+// and none of these, nor the feet, is about the risk itself ("what is toe fungus?"), not about
+// massage ("had ankle surgery, can I do the toe rotation step?").
+var massageTriggers = compileTriggers([]string{"massag*", "rub", "rubs", "rubbing", "rubbed", "reflexolog*", "press*", "knead*", "routine",
+	"step", "steps", "part", "pinch*", "rotat*", "roller*", "ball", "tool*", "device*", "technique*"}, false)
 
 func (s *signals) namesMassage(words []string) bool { return matchesAny(words, massageTriggers) }
 
