@@ -254,6 +254,8 @@ var qualitySets = []qualitySet{
 	{"chat", "testdata/eval/chat.jsonl", "tune", 0.87, false},
 	{"safety12", "testdata/eval/safety12.jsonl", "tune", 0.9, false},
 	{"oos3", "testdata/eval/oos3.jsonl", "tune", 0.79, false},
+	{"safety13", "testdata/eval/safety13.jsonl", "tune", 0.5, false},
+	{"pages3", "testdata/eval/pages3.jsonl", "tune", 0.5, false},
 	{"paraphrase", "testdata/eval/paraphrase.jsonl", "tune", 0.89, false},
 	{"real3", "testdata/eval/real3.jsonl", "holdout", 0.62, true},
 	{"safety4", "testdata/eval/safety4.jsonl", "holdout", 0.79, true},
