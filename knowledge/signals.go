@@ -530,7 +530,10 @@ func wordMatches(word, want string, prefix, typos bool) bool {
 	if w, ok := strings.CutSuffix(word, "'s"); ok && w == want {
 		return true
 	}
-	if !typos || len(want) < 6 || everyday[word] {
+	if !typos || len(want) < 6 || len(word) < len(want)-1 || (!prefix && len(word) > len(want)+1) {
+		return false // one typo changes the length by one at most
+	}
+	if everyday[word] {
 		return false // an everyday word is no typo: "clothing" is not "clotting"
 	}
 	if !prefix {
