@@ -236,7 +236,7 @@ func asksAfresh(clause []string) bool {
 	for len(clause) > 1 && (turnWords[clause[0]] || (turned && clause[0] == "but")) {
 		clause, turned = clause[1:], true
 	}
-	return questionWords[clause[0]] && !slices.ContainsFunc(clause, func(w string) bool { return pointsBack[w] || standsFor[w] })
+	return questionWords[clause[0]] && !pointsAtStory(clause)
 }
 
 // asksOfItsOwn reports whether a message asks something (a question mark or a question word)
@@ -244,10 +244,14 @@ func asksAfresh(clause []string) bool {
 // and "28 weeks, is it ok?" ask about the massage the server is about; "Can I keep running
 // while pregnant?" asks about running.
 func asksOfItsOwn(q string, words []string) bool {
-	if slices.ContainsFunc(words, func(w string) bool { return pointsBack[w] || standsFor[w] }) {
-		return false
-	}
-	return strings.Contains(q, "?") || slices.ContainsFunc(words, func(w string) bool { return questionWords[w] })
+	return !pointsAtStory(words) &&
+		(strings.Contains(q, "?") || slices.ContainsFunc(words, func(w string) bool { return questionWords[w] }))
+}
+
+// pointsAtStory reports whether words point back at, or stand for, something said before them
+// (see pointsBack and standsFor).
+func pointsAtStory(words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return pointsBack[w] || standsFor[w] })
 }
 
 // pointsBack are the words by which a question points back at what the clause before it told

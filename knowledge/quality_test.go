@@ -290,7 +290,6 @@ func TestAnswerQuality(t *testing.T) {
 		auc(pooled[false]), len(pooled[false]), auc(pooled[true]), len(pooled[true]))
 }
 
-// testIndex is the shipped knowledge base, indexed.
 // answerOf answers q, failing the test on an error: the tests ask only well-formed questions of
 // an open index.
 func answerOf(tb testing.TB, ix *Index, q string) Answer {
@@ -302,6 +301,7 @@ func answerOf(tb testing.TB, ix *Index, q string) Answer {
 	return a
 }
 
+// testIndex is the shipped knowledge base, indexed.
 func testIndex(tb testing.TB) *Index {
 	tb.Helper()
 	b, err := Default()
