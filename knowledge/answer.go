@@ -167,8 +167,15 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
+	// What a question that names a risk says besides the risk: the words that name the risk are
+	// left out, so that "diabetes" does not draw the circulation entry when the question asks
+	// how often, and "athlete's foot" names no feet to be massaged.
+	var besidesRisk [][]string
+	if f.safety {
+		besidesRisk = ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
+	}
 	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) &&
-		(!f.domain || !ix.namesDomainBesidesRisk(words))
+		(!f.domain || !ix.vocab.mentionsDomain(besidesRisk))
 	f.subjectOnly = ix.vocab.onlySubject(variants) && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
 		if ix.vocab.namesSubject(v) {
@@ -209,7 +216,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 		hits = ix.rank(hits, variants, stress)
 		if f.safety {
-			f.asked = ix.askedBesidesRisk(words, hits)
+			f.asked = ix.askedBesidesRisk(besidesRisk, hits)
 		}
 	}
 	var safetyEntry *Entry
@@ -270,12 +277,6 @@ var standsFor = map[string]bool{"it": true, "one": true, "ones": true, "they": t
 // turnWords turn from a story to the question.
 var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}
 
-// namesDomainBesidesRisk reports whether a question names the subject in words other than those
-// that name a risk: "athlete's foot" names a risk, not the feet to be massaged.
-func (ix *Index) namesDomainBesidesRisk(words []string) bool {
-	return ix.vocab.mentionsDomain(ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(strings.Join(ix.signals.withoutRisks(words), " ")).english)))
-}
-
 // answersAlone reports whether the policy answers a clause asked on its own: "phone is bleeding
 // battery so quick q: where are the main pressure points" asks a question of ours after a story
 // about something else.
@@ -287,10 +288,8 @@ func (ix *Index) answersAlone(ctx context.Context, clause []string) bool {
 }
 
 // askedBesidesRisk finds the best entry, other than the safety entries, for what a question that
-// names a risk asks besides it: the words that name the risk are left out, so that "diabetes"
-// does not draw the circulation entry when the question asks how often.
-func (ix *Index) askedBesidesRisk(words []string, hits []hit) *hit {
-	variants := ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
+// names a risk asks besides it: variants are the question's terms less the risk's (see read).
+func (ix *Index) askedBesidesRisk(variants [][]string, hits []hit) *hit {
 	if len(variants) == 0 {
 		return nil
 	}
