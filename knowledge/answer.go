@@ -274,9 +274,6 @@ var pointsBack = map[string]bool{"that": true, "this": true}
 // how do I massage them?".
 var standsFor = map[string]bool{"it": true, "one": true, "ones": true, "they": true, "them": true}
 
-// turnWords turn from a story to the question.
-var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}
-
 // answersAlone reports whether the policy answers a clause asked on its own: "phone is bleeding
 // battery so quick q: where are the main pressure points" asks a question of ours after a story
 // about something else.

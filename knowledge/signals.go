@@ -81,8 +81,17 @@ const asideReach = 6
 // clauseJoints are the words that start another part of a sentence, which an aside before them
 // says nothing about: "my cat had surgery and my foot is infected". Punctuation is gone from
 // words, so they are what tells the parts apart.
-var clauseJoints = map[string]bool{"and": true, "but": true, "so": true, "anyway": true,
-	"unrelated": true, "btw": true, "also": true, "though": true, "however": true, "meanwhile": true}
+var clauseJoints = func() map[string]bool {
+	m := map[string]bool{"and": true, "but": true, "so": true, "also": true, "though": true, "however": true}
+	for w := range turnWords {
+		m[w] = true
+	}
+	return m
+}()
+
+// turnWords turn from a story to what is asked ("anyway", "btw", "unrelated but"): clause
+// joints, and what a question asked afresh may open with (see asksAfresh).
+var turnWords = map[string]bool{"anyway": true, "anyways": true, "btw": true, "unrelated": true, "separately": true, "meanwhile": true}
 
 // nearAside reports whether an aside word (marked in aside) stands within asideReach words of
 // words[from:to], with no clause joint between them.
