@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,8 +69,9 @@ func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
 	}
 }
 
-// A question about a risk itself, naming neither the feet nor massage, is declined with the
-// notice; the same risk asked about with massage is the safety entry's.
+// A question about a risk itself, or about something else it bears on, naming neither the feet
+// nor massage, is declined with the notice; the same risk asked about with massage, its steps or
+// as a follow-up ("is that a problem?") is answered with the safety entry among the answers.
 func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 	ix := shippedIndex(t)
 	for q, answered := range map[string]bool{
@@ -85,6 +87,9 @@ func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 		a := answer(t, ix, q)
 		if a.Answered() != answered || !a.Safety {
 			t.Errorf("%q: %s, notice %v; want answered %v, with the notice", q, a.Outcome, a.Safety, answered)
+		}
+		if answered && !slices.ContainsFunc(a.Entries, func(e *knowledge.Entry) bool { return e.Kind == knowledge.KindSafety }) {
+			t.Errorf("%q: answered with %v, want the safety entry among them", q, a.Entries)
 		}
 	}
 }
