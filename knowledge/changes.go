@@ -213,6 +213,7 @@ func settingsDiff(old, b *Base) []SettingChange {
 	list("emergency", "emergency not-phrases", old.Emergency.Not, b.Emergency.Not)
 	list("synonyms", "synonym groups", joinAll(old.Synonyms), joinAll(b.Synonyms))
 	list("domain", "domain words", old.Domain, b.Domain)
+	list("groups", "word groups", groupLines(old.Groups), groupLines(b.Groups))
 	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
 	return out
 }
@@ -222,6 +223,15 @@ func offTopicLines(topics []OffTopic) []string {
 	out := make([]string, len(topics))
 	for i, t := range topics {
 		out[i] = t.Topic + ": " + strings.Join(t.Triggers, ",") + " unless " + strings.Join(t.Unless, ",")
+	}
+	return out
+}
+
+// groupLines writes each word group as one comparable line, in name order.
+func groupLines(groups map[string][]string) []string {
+	out := make([]string, 0, len(groups))
+	for _, name := range slices.Sorted(maps.Keys(groups)) {
+		out = append(out, name+": "+strings.Join(groups[name], ","))
 	}
 	return out
 }

@@ -86,6 +86,9 @@ type Base struct {
 	// Synonyms are word groups; a question that uses any word of a group also matches entries
 	// that use the group's first word.
 	Synonyms [][]string
+	// Groups are named lists of words or phrases: {name} in a trigger stands for any of them
+	// (see expandGroups), so "{leg} + {swollen}" covers "calf + puffy" and "thigh + swelled".
+	Groups map[string][]string
 	// Domain are the words that name the subject itself ("foot", "massage", "reflexology"): a
 	// question with one of them is about the subject, however few other words it shares with
 	// the entries. With none, the overview's title names it.

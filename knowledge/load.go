@@ -212,7 +212,8 @@ type loader struct {
 	problems []Problem
 	warnings []Problem
 	// where each singular setting was defined, to report duplicates and missing ones
-	disclaimerAt, safetyAt, emergencyAt, domainAt string
+	disclaimerAt, safetyAt, emergencyAt, domainAt, groupsAt string
+	groupUses                                               []groupUse // see checkGroupUses
 }
 
 func (l *loader) fileName(name string) string {
@@ -362,6 +363,8 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			}
 			l.base.Synonyms = append(l.base.Synonyms, groups...)
 		}
+	case "groups":
+		l.groups(file, line, kv.Value)
 	case "domain":
 		var words []string
 		if l.decode(file, line, kv.Value, &words) {
@@ -377,17 +380,84 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			l.base.Domain = words
 		}
 	default:
-		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope, synonyms or domain)", key)
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope, synonyms, groups or domain)", key)
 	}
 }
 
 // triggers lowercases trigger phrases in place and reports the ones that cannot match, each at
-// its own line (lines[i]; see itemLines).
+// its own line (lines[i]; see itemLines). The groups they name are checked once every file is
+// read (see checkGroupUses).
 func (l *loader) triggers(file string, lines func(int) int, what string, list []string) {
 	for i, t := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(t))
 		if _, complete := parseTrigger(list[i], false); !complete {
 			l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
+		}
+		uses, ok := groupUses(file, lines(i), list[i])
+		if !ok {
+			l.problem(file, lines(i), "%s trigger %d (%q) has a { or } that does not pair up: write a group as {name}", what, i+1, t)
+		}
+		l.groupUses = append(l.groupUses, uses...)
+	}
+}
+
+// groups reads the word groups: a mapping of names to lists of words or phrases.
+func (l *loader) groups(file string, line int, n ast.Node) {
+	var groups map[string][]string
+	if !l.decode(file, line, n, &groups) {
+		return
+	}
+	l.single(file, line, "groups", &l.groupsAt)
+	values, _ := mappingValues(n)
+	lineOfGroup := func(name string) int {
+		for _, kv := range values {
+			if kv.Key.String() == name {
+				return max(lineOf(kv.Key), line)
+			}
+		}
+		return line
+	}
+	out := make(map[string][]string, len(groups))
+	for name, phrases := range groups {
+		at := lineOfGroup(name)
+		if !groupName.MatchString(name) {
+			l.problem(file, at, "group name %q: use lowercase letters, digits and hyphens (swollen, left-arm)", name)
+		}
+		if len(phrases) == 0 {
+			l.problem(file, at, "group %q has no words: list the words or phrases it stands for", name)
+		}
+		lines := itemLines(n, name, at)
+		for i, p := range phrases {
+			p = strings.ToLower(strings.TrimSpace(p))
+			switch {
+			case strings.ContainsAny(p, "+{}"):
+				l.problem(file, lines(i), "group %q phrase %d (%q): a group holds plain words or phrases, without + or another {group}", name, i+1, p)
+			case len(wordsOf(strings.TrimSuffix(p, "*"))) == 0:
+				l.problem(file, lines(i), "group %q phrase %d is empty: write a word or phrase", name, i+1)
+			}
+			phrases[i] = p
+		}
+		out[name] = phrases
+	}
+	l.base.Groups = out
+}
+
+// checkGroupUses reports triggers that name a group no file defines, that put a phrase ending in
+// * anywhere but at the end of a part, or that would stand for too many triggers.
+func (l *loader) checkGroupUses() {
+	counted := map[string]bool{}
+	for _, u := range l.groupUses {
+		phrases, ok := l.base.Groups[u.name]
+		switch {
+		case !ok:
+			l.problem(u.file, u.line, "trigger %q names the group {%s}, which groups: does not define", u.spec, u.name)
+			continue
+		case !u.atPartEnd && slices.ContainsFunc(phrases, func(p string) bool { return strings.HasSuffix(p, "*") }):
+			l.problem(u.file, u.line, "trigger %q: group {%s} has phrases ending in *, which may only stand at the end of a part (before a + or the end)", u.spec, u.name)
+		}
+		if n := expansionCount(u.spec, l.base.Groups); n > maxExpansion && !counted[u.spec] {
+			counted[u.spec] = true
+			l.problem(u.file, u.line, "trigger %q stands for %d triggers, more than the %d one trigger may: split it", u.spec, n, maxExpansion)
 		}
 	}
 }
@@ -571,6 +641,7 @@ func trimAll(in []string) []string {
 
 // finish runs the checks that need every file: related ids, and the texts that must exist once.
 func (l *loader) finish() {
+	l.checkGroupUses()
 	for _, e := range l.base.Entries {
 		for _, r := range e.Related {
 			if l.byID[r] == nil {

@@ -42,6 +42,13 @@ func TestLoadReportsEveryProblemWithFileAndLine(t *testing.T) {
 	want := []string{
 		filepath.Join(dir, "domain.yaml") + `:2: domain word 2 is empty`,
 		filepath.Join(dir, "domain2.yaml") + `:2: domain is defined twice`,
+		filepath.Join(dir, "groups.yaml") + `:4: group name "Bad_Name": use lowercase`,
+		filepath.Join(dir, "groups.yaml") + `:5: group "empty" has no words`,
+		filepath.Join(dir, "groups.yaml") + `:6: group "nested" phrase 1 ("calf + hot"): a group holds plain words`,
+		filepath.Join(dir, "groups.yaml") + `:6: group "nested" phrase 2 ("{leg}"): a group holds plain words`,
+		filepath.Join(dir, "groups.yaml") + `:11: trigger "{lgs} + hot" names the group {lgs}, which groups: does not define`,
+		filepath.Join(dir, "groups.yaml") + `:12: trigger "{swol} calf": group {swol} has phrases ending in *`,
+		filepath.Join(dir, "groups.yaml") + `:13: out_of_scope groups misused trigger 3 ("{leg + hot") has a { or } that does not pair up`,
 		filepath.Join(dir, "entries.yaml") + `:2: good-entry: related id "no-such-entry" does not exist`,
 		filepath.Join(dir, "entries.yaml") + `:8: duplicate id "good-entry"`,
 		filepath.Join(dir, "entries.yaml") + `:13: no-answer has no answer`,

@@ -164,11 +164,11 @@ func (t offTopic) excused(words []string, at, n int) bool {
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
-	s := &signals{risks: newNoticeSignals(b.Safety), emergencies: newNoticeSignals(b.Emergency),
+	s := &signals{risks: newNoticeSignals(b.Safety.expanded(b.Groups)), emergencies: newNoticeSignals(b.Emergency.expanded(b.Groups)),
 		offTopicTriggers: newTriggerSet(), topicOf: map[*phrase]int{}}
 	for i, t := range b.OutOfScope {
-		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false)})
-		for _, tr := range parseTriggers(t.Triggers, false) {
+		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(expandGroups(t.Unless, b.Groups), false)})
+		for _, tr := range parseTriggers(expandGroups(t.Triggers, b.Groups), false) {
 			s.offTopicTriggers.add(tr, false)
 			s.topicOf[&tr[0]] = i
 		}
