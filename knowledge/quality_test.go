@@ -264,6 +264,8 @@ var qualitySets = []qualitySet{
 	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.86, true},
 	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.48, true},
 	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.53, true},
+	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0, false},
+	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
