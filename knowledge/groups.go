@@ -16,12 +16,12 @@ var groupRef = regexp.MustCompile(`\{([^{}]*)\}`)
 // groupName is what a group may be called: lowercase words joined by hyphens.
 var groupName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// maxExpansion bounds the triggers one trigger may stand for, so that a slip such as a group
-// used five times cannot make the bot slow to start and to answer.
-const maxExpansion = 2000
+// maxExpansion bounds the phrases one part of a trigger may stand for, so that a slip such as a
+// group used five times in one phrase cannot make the bot slow to start and to answer.
+const maxExpansion = 500
 
-// expandGroups returns specs with every {name} replaced by each phrase of its group, one trigger
-// for each combination, in order. A spec naming a group that does not exist is left out: the
+// expandGroups returns specs with every {name} replaced by each phrase of its group, one spec
+// for each combination, in order (see parseTrigger, which expands a trigger's parts with it). A spec naming a group that does not exist is left out: the
 // loader has reported it.
 func expandGroups(specs []string, groups map[string][]string) []string {
 	if len(groups) == 0 {
@@ -45,22 +45,12 @@ func appendExpanded(out []string, spec string, groups map[string][]string) []str
 	return out
 }
 
-// expansionCount is how many triggers spec stands for (see expandGroups).
+// expansionCount is how many specs spec stands for (see expandGroups).
 func expansionCount(spec string, groups map[string][]string) int {
 	n := 1
 	for _, m := range groupRef.FindAllStringSubmatch(spec, -1) {
 		n *= len(groups[m[1]])
 	}
-	return n
-}
-
-// expanded returns n with its lists' groups expanded.
-func (n Notice) expanded(groups map[string][]string) Notice {
-	n.Triggers = expandGroups(n.Triggers, groups)
-	n.Not = expandGroups(n.Not, groups)
-	n.Aside = expandGroups(n.Aside, groups)
-	n.Past = expandGroups(n.Past, groups)
-	n.Lasting = expandGroups(n.Lasting, groups)
 	return n
 }
 

@@ -390,7 +390,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 func (l *loader) triggers(file string, lines func(int) int, what string, list []string) {
 	for i, t := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(t))
-		if _, complete := parseTrigger(list[i], false); !complete {
+		if _, complete := parseTrigger(list[i], false, nil); !complete {
 			l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
 		}
 		uses, ok := groupUses(file, lines(i), list[i])
@@ -455,9 +455,14 @@ func (l *loader) checkGroupUses() {
 		case !u.atPartEnd && slices.ContainsFunc(phrases, func(p string) bool { return strings.HasSuffix(p, "*") }):
 			l.problem(u.file, u.line, "trigger %q: group {%s} has phrases ending in *, which may only stand at the end of a part (before a + or the end)", u.spec, u.name)
 		}
-		if n := expansionCount(u.spec, l.base.Groups); n > maxExpansion && !counted[u.spec] {
-			counted[u.spec] = true
-			l.problem(u.file, u.line, "trigger %q stands for %d triggers, more than the %d one trigger may: split it", u.spec, n, maxExpansion)
+		if counted[u.spec] {
+			continue
+		}
+		counted[u.spec] = true
+		for _, part := range strings.Split(u.spec, "+") {
+			if n := expansionCount(part, l.base.Groups); n > maxExpansion {
+				l.problem(u.file, u.line, "trigger %q: %q stands for %d phrases, more than the %d one part may: split it", u.spec, strings.TrimSpace(part), n, maxExpansion)
+			}
 		}
 	}
 }

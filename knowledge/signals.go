@@ -29,20 +29,18 @@ type noticeSignals struct {
 	triggers, not, asides, past, lasting *triggerSet
 }
 
-func newNoticeSignals(n Notice) noticeSignals {
-	return noticeSignals{triggers: compileTriggers(n.Triggers, true), not: phraseSet(n.Not),
-		asides: phraseSet(n.Aside), past: phraseSet(n.Past), lasting: compileTriggers(n.Lasting, true)}
+func newNoticeSignals(n Notice, groups map[string][]string) noticeSignals {
+	return noticeSignals{triggers: compileTriggers(n.Triggers, true, groups), not: phraseSet(n.Not, groups),
+		asides: phraseSet(n.Aside, groups), past: phraseSet(n.Past, groups), lasting: compileTriggers(n.Lasting, true, groups)}
 }
 
 // phraseSet indexes phrases each on its own: each part of "a + b" counts where it stands.
-func phraseSet(specs []string) *triggerSet {
-	set := newTriggerSet()
-	for _, t := range parseTriggers(specs, false) {
-		for _, p := range t {
-			set.add(trigger{p}, false)
-		}
+func phraseSet(specs []string, groups map[string][]string) *triggerSet {
+	var parts []string
+	for _, spec := range specs {
+		parts = append(parts, strings.Split(spec, "+")...)
 	}
-	return set
+	return compileTriggers(parts, false, groups)
 }
 
 // in reports whether the notice applies to words, once its "not" phrases are taken out: whether
@@ -164,11 +162,11 @@ func (t offTopic) excused(words []string, at, n int) bool {
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
-	s := &signals{risks: newNoticeSignals(b.Safety.expanded(b.Groups)), emergencies: newNoticeSignals(b.Emergency.expanded(b.Groups)),
+	s := &signals{risks: newNoticeSignals(b.Safety, b.Groups), emergencies: newNoticeSignals(b.Emergency, b.Groups),
 		offTopicTriggers: newTriggerSet(), topicOf: map[*phrase]int{}}
 	for i, t := range b.OutOfScope {
-		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(expandGroups(t.Unless, b.Groups), false)})
-		for _, tr := range parseTriggers(expandGroups(t.Triggers, b.Groups), false) {
+		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false, b.Groups)})
+		for _, tr := range parseTriggers(t.Triggers, false, b.Groups) {
 			s.offTopicTriggers.add(tr, false)
 			s.topicOf[&tr[0]] = i
 		}
@@ -229,7 +227,7 @@ func (s *signals) offTopic(words []string) string {
 // greetings are the phrases of a greeting, and the exclamations, that hold a word with a meaning
 // of its own: "good" in "good morning", "earth" in "what on earth is reflexology?".
 var greetings = phraseSet([]string{"good morning", "good afternoon", "good evening", "good night", "good day",
-	"on earth", "the heck", "the hell", "in the world"})
+	"on earth", "the heck", "the hell", "in the world"}, nil)
 
 // permissionTriggers ask whether massage is all right for someone. With a named risk ("I have
 // diabetes, can I ...", "is it safe with DVT") they make the question a safety question,
@@ -241,20 +239,20 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"should i get", "should i do", "should i massage", "should i rub", "should i try",
 	"should my", "should he", "should she", "should we", "should they", "should i still",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
-	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false)
+	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false, nil)
 
 // massageTriggers name the doing of it, its steps and its tools: a question that names a risk
 // and none of these, nor the feet, is about the risk itself ("what is toe fungus?"), not about
 // massage ("had ankle surgery, can I do the toe rotation step?").
 var massageTriggers = compileTriggers([]string{"massag*", "rub", "rubs", "rubbing", "rubbed", "reflexolog*", "press*", "knead*", "routine",
-	"step", "steps", "part", "pinch*", "rotat*", "roller*", "ball", "tool*", "device*", "technique*"}, false)
+	"step", "steps", "part", "pinch*", "rotat*", "roller*", "ball", "tool*", "device*", "technique*"}, false, nil)
 
 func (s *signals) namesMassage(words []string) bool { return matchesAny(words, massageTriggers) }
 
 // clotTriggers name a blood clot, which is both a risk and, with a swollen or painful leg, an
 // emergency sign: "could it be a clot, is it ok to massage?" gets the call for help and the
 // safety entry.
-var clotTriggers = compileTriggers([]string{"clot*", "dvt", "thrombo*", "embolism"}, true)
+var clotTriggers = compileTriggers([]string{"clot*", "dvt", "thrombo*", "embolism"}, true, nil)
 
 func (s *signals) clot(words []string) bool { return matchesAny(words, clotTriggers) }
 
@@ -265,11 +263,11 @@ var avoidTriggers = compileTriggers([]string{
 	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
 	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
 	"which + should not", "which + shouldn't", "which + shouldnt", "which + not to", "which + not be", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
-}, false)
+}, false, nil)
 
 // risksTriggers ask what the risks are, in general: the safety entry's question too, but not
 // one that tells of a risk the asker has.
-var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "any risks", "any dangers"}, false)
+var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "any risks", "any dangers"}, false, nil)
 
 func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTriggers) }
 
@@ -277,7 +275,7 @@ func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTri
 // got cut up on coral, still scabby"), where a question about risks in general ("is reflexology
 // safe?") does not.
 var personalTriggers = compileTriggers([]string{"my", "mine", "our", "her", "his", "their", "me",
-	"i'm", "im", "i've", "ive", "i have", "i had", "i got", "i am", "i was"}, false)
+	"i'm", "im", "i've", "ive", "i have", "i had", "i got", "i am", "i was"}, false, nil)
 
 func (s *signals) personal(words []string) bool { return matchesAny(words, personalTriggers) }
 
@@ -310,6 +308,9 @@ type phrase struct {
 	words  []string
 	prefix bool // the last word matches any word starting with it
 	typos  bool // words of six letters or more also match with one typo
+	// or are the phrases that may stand in its place: the other words of a group ("{leg}"). A
+	// trigger's first phrase has none: a trigger is made for each, to be indexed by its word.
+	or []phrase
 }
 
 // triggerSet is a list of triggers indexed for matching: a question is only compared with the
@@ -349,9 +350,11 @@ func letterSet(w string) uint32 {
 	return set
 }
 
-func compileTriggers(specs []string, typos bool) *triggerSet {
+// compileTriggers parses and indexes trigger specs; groups are the word groups their {name}s
+// stand for (Base.Groups).
+func compileTriggers(specs []string, typos bool, groups map[string][]string) *triggerSet {
 	set := newTriggerSet()
-	for _, t := range parseTriggers(specs, typos) {
+	for _, t := range parseTriggers(specs, typos, groups) {
 		set.add(t, typos)
 	}
 	return set
@@ -384,30 +387,49 @@ func (set *triggerSet) add(t trigger, typos bool) {
 	}
 }
 
-func parseTriggers(specs []string, typos bool) []trigger {
+func parseTriggers(specs []string, typos bool, groups map[string][]string) []trigger {
 	out := make([]trigger, 0, len(specs))
 	for _, spec := range specs {
-		if t, _ := parseTrigger(spec, typos); len(t) > 0 {
-			out = append(out, t)
-		}
+		ts, _ := parseTrigger(spec, typos, groups)
+		out = append(out, ts...)
 	}
 	return out
 }
 
-// parseTrigger splits one trigger ("calf + swollen", "pregnan*") into its phrases, leaving out
-// parts with no words; complete is false when there was such a part, which the loader reports.
-func parseTrigger(spec string, typos bool) (t trigger, complete bool) {
+// parseTrigger splits one trigger ("calf + swollen", "pregnan*", "{leg} + {swollen}") into its
+// phrases, leaving out parts with no words; complete is false when there was such a part, which
+// the loader reports. A group in the first part makes a trigger for each of its phrases; in
+// another part, one phrase with the rest as its alternatives (phrase.or): indexing every
+// combination of "{leg} + {swollen} + {hot}" would compare a question with thousands.
+func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []trigger, complete bool) {
 	complete = true
+	var parts [][]phrase
 	for _, part := range strings.Split(spec, "+") {
-		part = strings.TrimSpace(part)
-		tw := wordsOf(strings.TrimSuffix(part, "*"))
-		if len(tw) == 0 {
+		var alts []phrase
+		for _, a := range expandGroups([]string{strings.TrimSpace(part)}, groups) {
+			if tw := wordsOf(strings.TrimSuffix(a, "*")); len(tw) > 0 {
+				alts = append(alts, phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: typos})
+			}
+		}
+		if len(alts) == 0 {
 			complete = false
 			continue
 		}
-		t = append(t, phrase{words: tw, prefix: strings.HasSuffix(part, "*"), typos: typos})
+		parts = append(parts, alts)
 	}
-	return t, complete
+	if len(parts) == 0 {
+		return nil, complete
+	}
+	rest := make(trigger, 0, len(parts)-1)
+	for _, alts := range parts[1:] {
+		p := alts[0]
+		p.or = alts[1:]
+		rest = append(rest, p)
+	}
+	for _, first := range parts[0] {
+		ts = append(ts, append(trigger{first}, rest...))
+	}
+	return ts, complete
 }
 
 // matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last
@@ -487,8 +509,12 @@ func (set *triggerSet) named(words []string) []bool {
 	return out
 }
 
-// mark sets out[i] for every word of every occurrence of p in words.
+// mark sets out[i] for every word of every occurrence of p, or of a phrase in its place, in
+// words.
 func (p phrase) mark(words []string, out []bool) {
+	for _, q := range p.or {
+		q.mark(words, out)
+	}
 	for j := 0; j+len(p.words) <= len(words); j++ {
 		if p.at(words[j : j+len(p.words)]) {
 			for k := range p.words {
@@ -512,13 +538,14 @@ func (t trigger) at(words []string, i int) bool {
 	return true
 }
 
+// in reports whether p, or a phrase in its place, occurs anywhere in words.
 func (p phrase) in(words []string) bool {
 	for i := 0; i+len(p.words) <= len(words); i++ {
 		if p.at(words[i : i+len(p.words)]) {
 			return true
 		}
 	}
-	return false
+	return slices.ContainsFunc(p.or, func(q phrase) bool { return q.in(words) })
 }
 
 func (p phrase) at(words []string) bool {

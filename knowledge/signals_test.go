@@ -404,6 +404,20 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"my mum is fine usually but right now she cant breathe",
 		"he's fine one minute then he collapsed and isnt breathing",
 		"our cat is fine but my dad is having chest pain right now",
+		// pairings that no single trigger lists: a body part and a sign from the word groups
+		"my grandad's shin is puffed up and warm to the touch",
+		"the back of her knee is swollen and throbbing since this morning",
+		"his big toe has gone dusky and icy",
+		"her heel went mottled all of a sudden",
+		"her smile looks lopsided suddenly",
+		"dad's words are coming out jumbled",
+		"his left arm and leg went floppy",
+		"lips puffing up and i feel woozy after the peanut sauce",
+		"cut my heel on glass and the bleeding won't stop",
+		"32 weeks pregnant and i fell down the stairs",
+		"my friend is on chemo and running a temperature",
+		"the cut on my sole is oozing and i have chills",
+		"his ankle is facing the wrong way after the tackle",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -733,10 +747,32 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"fungus gnats in my plants again, anyway how often should i rub my feet",
 		"broke my controller, need a foot rub to calm down",
 		"my friend is pregnant with ideas for her startup, how do i massage my feet",
+		// the word groups' words, harmless
+		"the left side of the team is weak, anyway how often should i rub my feet",
+		"my cheek is sagging from age lol, does foot massage help skin",
+		"his voice sounds drunk on the phone lol, he's tired, what oil should i use",
 	} {
 		w := wordsOf(q)
 		if s.safety(w) || s.emergency(w) {
 			t.Errorf("%q: safety %v, emergency %v, want neither", q, s.safety(w), s.emergency(w))
+		}
+	}
+}
+
+// TestGroupWordsAloneCallNoHelp: a risk told with a word of an emergency's group gets the
+// safety notice, not the call for help.
+func TestGroupWordsAloneCallNoHelp(t *testing.T) {
+	s := testIndex(t).signals
+	for _, q := range []string{
+		"i fell pregnant, 20 weeks now, how do i massage my sore feet",
+		"my pregnant sister is due in the fall, can she have reflexology",
+		"my 40 year old mum has an infected toe, is massage ok",
+		"on chemo and my feet are sensitive to temperature, can i massage them",
+		"numbness in my feet is getting worse over the years, can i massage them",
+		"the blister on my toe is healing well, does foot massage help with the chills of winter",
+	} {
+		if w := wordsOf(q); s.emergency(w) || !s.safety(w) {
+			t.Errorf("%q: emergency %v, safety %v; want the safety notice alone", q, s.emergency(w), s.safety(w))
 		}
 	}
 }
