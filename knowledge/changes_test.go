@@ -114,3 +114,30 @@ func TestAnEditOfANotListIsAChange(t *testing.T) {
 		t.Errorf("a new not: phrase: %q", c.Text())
 	}
 }
+
+func TestAWordAddedToAGroupIsAChange(t *testing.T) {
+	files, err := ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["notices.yaml"] = []byte(strings.Replace(string(files["notices.yaml"]), "  leg: [leg, legs,", "  leg: [leg, legs, hamstring,", 1))
+	after, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := after.Diff(before); !strings.Contains(c.Text(), "word groups +1/−1") {
+		t.Errorf("a word added to a group: %q", c.Text())
+	}
+	ix, err := NewIndex(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if !ix.signals.emergency(wordsOf("my hamstring is swollen and hot")) {
+		t.Error("the new group word does not count in the rules that name the group")
+	}
+}
