@@ -418,6 +418,12 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"my friend is on chemo and running a temperature",
 		"the cut on my sole is oozing and i have chills",
 		"his ankle is facing the wrong way after the tackle",
+		"my brother banged his head on the goalpost and has thrown up twice",
+		"he's on the floor jerking and it's been five minutes",
+		"grandpa is unresponsive in his chair",
+		"she won't wake up, we're shaking her and yelling",
+		"two days after my c-section and it hurts to breathe",
+		"31 weeks pregnant, blurry vision and a headache that won't quit",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -751,6 +757,9 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"the left side of the team is weak, anyway how often should i rub my feet",
 		"my cheek is sagging from age lol, does foot massage help skin",
 		"his voice sounds drunk on the phone lol, he's tired, what oil should i use",
+		"my bf won't answer my texts about reflexology lol",
+		"does a rub on the head make you sleepy",
+		"after my flight i do breathing exercises but it's hard to relax, any foot rub tips",
 	} {
 		w := wordsOf(q)
 		if s.safety(w) || s.emergency(w) {
