@@ -266,6 +266,10 @@ var qualitySets = []qualitySet{
 	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.53, true},
 	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0, false},
 	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0, true},
+	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0, false},
+	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0, true},
+	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0, false},
+	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
