@@ -250,7 +250,7 @@ func asksAfresh(clause []string) bool {
 // and "28 weeks, is it ok?" ask about the massage the server is about; "Can I keep running
 // while pregnant?" asks about running.
 func asksOfItsOwn(q string, words []string) bool {
-	return !pointsAtStory(words) &&
+	return !pointsAtStory(words) && !followsUp(words) &&
 		(strings.Contains(q, "?") || slices.ContainsFunc(words, func(w string) bool { return questionWords[w] }))
 }
 
@@ -259,6 +259,20 @@ func asksOfItsOwn(q string, words []string) bool {
 func pointsAtStory(words []string) bool {
 	return slices.ContainsFunc(words, func(w string) bool { return pointsBack[w] || standsFor[w] })
 }
+
+// followsUp reports whether a question opens as a follow-up does ("what if I'm pregnant?", "and
+// if I have diabetes?"): on an FAQ page or in a chat it asks about the subject already at hand,
+// the massage, not about the risk it names.
+func followsUp(words []string) bool {
+	for _, opener := range followUpOpeners {
+		if len(words) >= len(opener) && slices.Equal(words[:len(opener)], opener) {
+			return true
+		}
+	}
+	return false
+}
+
+var followUpOpeners = [][]string{{"what", "if"}, {"what", "about"}, {"how", "about"}, {"and", "if"}, {"but", "if"}, {"and", "what", "if"}, {"what", "abt"}}
 
 // pointsBack are the words by which a question points back at what the clause before it told
 // ("my gym bro says foot rubs lower blood pressure. is that true?"): such a question is not

@@ -83,6 +83,7 @@ func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 		"can I massage my feet with toe fungus?":             true,
 		"does foot massage help a blood clot?":               true,
 		"I'm pregnant, is that a problem?":                   true,
+		"and what if I have diabetes?":                       true, // a follow-up: about the massage at hand
 	} {
 		a := answer(t, ix, q)
 		if a.Answered() != answered || !a.Safety {
