@@ -264,12 +264,12 @@ var qualitySets = []qualitySet{
 	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.86, true},
 	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.48, true},
 	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.53, true},
-	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0, false},
-	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0, true},
-	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0, false},
-	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0, true},
-	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0, false},
-	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0, true},
+	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.88, false},
+	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.82, true},
+	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.72, false},
+	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.75, true},
+	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.15, false},
+	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.2, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
