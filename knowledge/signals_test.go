@@ -634,6 +634,12 @@ func TestRisksInManyWords(t *testing.T) {
 		"i'm on heparin injections, can i get a pedicure massage",
 		"i have an ingrown toenail that's infected, can i massage my foot",
 		"my feet burn at night from diabetes, will rubbing help",
+		// in the languages a server's members may ask in
+		"ich bin in der schwangerschaft, ist eine fußmassage ok",
+		"estou com uma ferida no pé, posso massagear",
+		"j'ai eu une thrombose l'an dernier, le massage est-il conseillé",
+		"ik ben zwanger, mag ik voetreflexologie",
+		"ho una frattura al piede, va bene il massaggio",
 	} {
 		if !s.safety(wordsOf(q)) {
 			t.Errorf("%q: no safety notice", q)
