@@ -413,3 +413,21 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionsInOtherLanguagesFindTheirEntry: the main words in other languages are synonyms,
+// and those languages' stop words are filler, so a plain question in one of them is answered (in
+// English) rather than declined for its unknown words.
+func TestQuestionsInOtherLanguagesFindTheirEntry(t *testing.T) {
+	ix := shippedIndex(t)
+	for q, want := range map[string]string{
+		"¿qué es la reflexología?":                       "reflexology-vs-massage",
+		"wie oft sollte man die Füße massieren":          "how-often",
+		"quels sont les bienfaits du massage des pieds?": "overview",
+		"massaggio ai piedi durante la gravidanza?":      "who-should-avoid",
+	} {
+		a := answer(t, ix, q)
+		if a.Entry == nil || a.Entry.ID != want {
+			t.Errorf("%q: %s %v by %s, want %s", q, a.Outcome, a.Entry, a.Rule, want)
+		}
+	}
+}

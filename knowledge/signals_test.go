@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"math/bits"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -813,6 +814,19 @@ func TestOneTypoChangesAtMostTwoLetters(t *testing.T) {
 		}
 		if d := bits.OnesCount32(letterSet(pair[0]) ^ letterSet(pair[1])); d > 2 {
 			t.Errorf("%q and %q: letter sets differ in %d letters, more than one typo can", pair[0], pair[1], d)
+		}
+	}
+}
+
+func TestOtherStopWordsKeepEnglishWords(t *testing.T) {
+	for _, w := range []string{"qué", "des", "eine", "het", "della", "não"} {
+		if !slices.Contains(otherStopWords, w) {
+			t.Errorf("%q is not among the other languages' stop words", w)
+		}
+	}
+	for _, w := range []string{"die", "come", "son", "man", "a", "the"} {
+		if slices.Contains(otherStopWords, w) {
+			t.Errorf("%q, an English word, is filler", w)
 		}
 	}
 }

@@ -8,7 +8,13 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
 )
 
 // stopWords is bleve's English stop-word list: the words its analyzer drops from the search.
@@ -18,6 +24,29 @@ var stopWords = func() analysis.TokenMap {
 		panic(err) // the list is compiled into bleve
 	}
 	return m
+}()
+
+// otherStopWords are bleve's stop words of the other languages a server's members ask in most
+// (French, Spanish, Portuguese, Italian, German, Dutch), less any everyday English word ("die",
+// "come", "son" keep their English sense). They are filler: "¿qué es la reflexología?" asks
+// what "reflexology?" asks, once the synonyms have named its words (synonyms.yaml), and its
+// "qué es la" must not count against the match as three words no entry has.
+var otherStopWords = func() []string {
+	var out []string
+	for _, list := range [][]byte{fr.FrenchStopWords, es.SpanishStopWords, pt.PortugueseStopWords,
+		it.ItalianStopWords, de.GermanStopWords, nl.DutchStopWords} {
+		m := analysis.NewTokenMap()
+		if err := m.LoadBytes(list); err != nil {
+			panic(err) // the lists are compiled into bleve
+		}
+		for w := range m {
+			if _, stop := stopWords[w]; !stop && !everyday[w] {
+				out = append(out, w)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }()
 
 // fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
@@ -227,6 +256,12 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		v.addWord(w, 0)
 	}
 	for _, t := range analyze(strings.Join(fillerWords, " ")) {
+		v.filler[t] = true
+	}
+	for _, w := range otherStopWords {
+		v.addWord(w, 0)
+	}
+	for _, t := range analyze(strings.Join(otherStopWords, " ")) {
 		v.filler[t] = true
 	}
 	// English words that are no typo of a topic word: bleve's own stop words.
