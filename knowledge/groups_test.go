@@ -75,3 +75,18 @@ func TestGroupsReachEveryPairing(t *testing.T) {
 		}
 	}
 }
+
+func TestAPhraseWithAnApostropheAlsoStandsWithout(t *testing.T) {
+	s := newSignals(&Base{Emergency: Notice{Triggers: []string{"toes + can't feel", "hasn't moved"}}})
+	for q, want := range map[string]bool{
+		"can't feel my toes":       true,
+		"cant feel my toes":        true,
+		"the baby hasnt moved":     true,
+		"the baby hasn't moved":    true,
+		"i can feel my toes again": false,
+	} {
+		if got := s.emergency(wordsOf(q)); got != want {
+			t.Errorf("emergency(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

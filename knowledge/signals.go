@@ -407,8 +407,17 @@ func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []tri
 	for _, part := range strings.Split(spec, "+") {
 		var alts []phrase
 		for _, a := range expandGroups([]string{strings.TrimSpace(part)}, groups) {
-			if tw := wordsOf(strings.TrimSuffix(a, "*")); len(tw) > 0 {
-				alts = append(alts, phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: typos})
+			tw := wordsOf(strings.TrimSuffix(a, "*"))
+			if len(tw) == 0 {
+				continue
+			}
+			p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: typos}
+			alts = append(alts, p)
+			// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
+			// apostrophe also stands without it.
+			if bare := withoutApostrophes(tw); bare != nil {
+				p.words = bare
+				alts = append(alts, p)
 			}
 		}
 		if len(alts) == 0 {
@@ -430,6 +439,18 @@ func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []tri
 		ts = append(ts, append(trigger{first}, rest...))
 	}
 	return ts, complete
+}
+
+// withoutApostrophes returns words with their apostrophes taken out, or nil when they have none.
+func withoutApostrophes(words []string) []string {
+	if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(w, "'") }) {
+		return nil
+	}
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = strings.ReplaceAll(w, "'", "")
+	}
+	return out
 }
 
 // matchesAny reports whether any trigger occurs in words. A trailing '*' on a phrase's last

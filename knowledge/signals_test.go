@@ -425,6 +425,15 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"she won't wake up, we're shaking her and yelling",
 		"two days after my c-section and it hurts to breathe",
 		"31 weeks pregnant, blurry vision and a headache that won't quit",
+		"my baby is burning up and twitching all over",
+		"uncle went rigid on the floor and it's still going",
+		"she makes a squeaking sound every breath",
+		"he choked on a sweet and can't cough",
+		"fever and my ankle is puffy and red",
+		"the bleeding is soaking through the tea towel",
+		"dropped a glass, sliced my palm, still pouring",
+		"my mum is vomiting blood",
+		"hasnt been able to feel the baby since yesterday and she's 35 weeks pregnant, baby not moving",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -767,6 +776,10 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"my bf won't answer my texts about reflexology lol",
 		"does a rub on the head make you sleepy",
 		"after my flight i do breathing exercises but it's hard to relax, any foot rub tips",
+		"i was whistling under my breath while rubbing my feet, how long should i go",
+		"is it safe to use a heating pad every night",
+		"my brother nearly passed out laughing, anyway how often should i rub my feet",
+		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
 	} {
 		w := wordsOf(q)
 		if s.safety(w) || s.emergency(w) {

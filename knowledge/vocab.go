@@ -3,6 +3,7 @@ package knowledge
 import (
 	_ "embed"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -123,7 +124,15 @@ type vocabulary struct {
 	// the same words by first letter and length for typo look-ups (people rarely get the first
 	// letter wrong, and a typo changes the length by at most its number of edits).
 	words    map[string]int
-	byLetter map[spellKey][]string
+	byLetter map[spellKey][]spelled
+}
+
+// spelled is a known word with the set of its letters (see letterSet): a word whose letters
+// differ from a typed word's in more bits than the edits allowed can change is no typo of it,
+// and that test costs less than the edit distance.
+type spelled struct {
+	word    string
+	letters uint32
 }
 
 type spellKey struct {
@@ -150,7 +159,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		entryAt:      map[string]int{},
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
-		byLetter:     map[spellKey][]string{},
+		byLetter:     map[spellKey][]spelled{},
 	}
 	for _, e := range b.Entries {
 		v.terms[e.ID] = map[string]float64{}
@@ -258,15 +267,20 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	for _, t := range analyze(strings.Join(fillerWords, " ")) {
 		v.filler[t] = true
 	}
-	for _, w := range otherStopWords {
-		v.addWord(w, 0)
-	}
-	for _, t := range analyze(strings.Join(otherStopWords, " ")) {
-		v.filler[t] = true
-	}
 	// English words that are no typo of a topic word: bleve's own stop words.
 	for w := range stopWords {
 		v.addWord(w, 0)
+	}
+	// The other languages' stop words are known, so never corrected, but no English word is taken
+	// for a typo of one of them ("ther" is "the", not Spanish "tener"), and a typed word need not
+	// be compared with a thousand more.
+	for _, w := range otherStopWords {
+		if _, ok := v.words[w]; !ok {
+			v.words[w] = 0
+		}
+	}
+	for _, t := range analyze(strings.Join(otherStopWords, " ")) {
+		v.filler[t] = true
 	}
 	for n, e := range b.Entries {
 		v.entryAt[e.ID] = n
@@ -364,7 +378,7 @@ type weighted struct {
 func (v *vocabulary) addWord(w string, entries int) {
 	if _, ok := v.words[w]; !ok {
 		k := spellKey{w[0], len(w)}
-		v.byLetter[k] = append(v.byLetter[k], w)
+		v.byLetter[k] = append(v.byLetter[k], spelled{w, letterSet(w)})
 	}
 	v.words[w] += entries
 }
@@ -423,8 +437,13 @@ func (v *vocabulary) nearest(w string) string {
 		return ""
 	}
 	best, bestDist, bestUse, bestPrefix := "", limit+1, -1, 0
+	letters := letterSet(w)
 	for n := len(w) - limit; n <= len(w)+limit; n++ {
-		for _, known := range v.byLetter[spellKey{w[0], n}] {
+		for _, k := range v.byLetter[spellKey{w[0], n}] {
+			if bits.OnesCount32(letters^k.letters) > 2*limit {
+				continue // each edit changes at most two letters of the set
+			}
+			known := k.word
 			d := editDistance(w, known, limit)
 			if d > limit || (len(w) <= 4 && !swapped(w, known) && len(known) != len(w)+1) {
 				continue
