@@ -420,10 +420,11 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 func TestQuestionsInOtherLanguagesFindTheirEntry(t *testing.T) {
 	ix := shippedIndex(t)
 	for q, want := range map[string]string{
-		"¿qué es la reflexología?":                       "reflexology-vs-massage",
-		"wie oft sollte man die Füße massieren":          "how-often",
-		"quels sont les bienfaits du massage des pieds?": "overview",
-		"massaggio ai piedi durante la gravidanza?":      "who-should-avoid",
+		"¿qué es la reflexología?":                              "reflexology-vs-massage",
+		"wie oft sollte man die Füße massieren":                 "how-often",
+		"quels sont les bienfaits du massage des pieds?":        "overview",
+		"massaggio ai piedi durante la gravidanza?":             "who-should-avoid",
+		"¿puedo recibir un masaje de pies durante el embarazo?": "who-should-avoid",
 	} {
 		a := answer(t, ix, q)
 		if a.Entry == nil || a.Entry.ID != want {
