@@ -267,6 +267,7 @@ var qualitySets = []qualitySet{
 	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.88, false},
 	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.82, true},
 	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0, false},
+	{"chat2", "testdata/eval/chat2.jsonl", "holdout", 0, true},
 	{"safety16", "testdata/eval/safety16.jsonl", "holdout", 0, true},
 	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.72, false},
 	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.75, true},
