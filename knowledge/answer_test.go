@@ -371,6 +371,11 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"what are compression socks for",
 		"best way to warm up cold hands",
 		"how do i crack my toes",
+		"which pressure points on the hands help nausea",
+		"rate my toes out of ten lol",
+		"my 6 month old has dry skin on her feet, what lotion",
+		"best foot massager of 2025?",
+		"how do i loosen a tight jaw",
 	} {
 		if a := answer(t, ix, q); a.Answered() {
 			t.Errorf("%q: answered with %s by %s, want it declined", q, a.Entry.ID, a.Rule)
