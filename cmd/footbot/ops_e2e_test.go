@@ -729,7 +729,7 @@ func TestKbTeachAutocompletesDeclinedQuestionsAndEntries(t *testing.T) {
 	if !strings.Contains(done.Content, "Taught: “"+missed+"”") {
 		t.Errorf("/kb teach said %q", done.Content)
 	}
-	if r := w.replyTo(w.say("ada", w.channel("help"), discordtest.Mention(w.botID())+" "+missed)); r.Embeds[0].Title != "Main pressure points on the feet" {
+	if r := w.replyTo(w.say("ada", w.channel("help"), discordtest.Mention(w.botID())+" "+missed)); r.Embeds[0].Title != "Pressure points on the feet and what they link to" {
 		t.Errorf("after /kb teach, %q gets %q", missed, r.Embeds[0].Title)
 	}
 	if list := data(t, w.command("bob", "unanswered")); strings.Contains(list.text(), missed) {
