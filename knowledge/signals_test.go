@@ -778,6 +778,7 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"after my flight i do breathing exercises but it's hard to relax, any foot rub tips",
 		"i was whistling under my breath while rubbing my feet, how long should i go",
 		"is it safe to use a heating pad every night",
+		"does a foot rub get the blood pumping",
 		"my brother nearly passed out laughing, anyway how often should i rub my feet",
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
 	} {
