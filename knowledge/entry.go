@@ -62,6 +62,9 @@ type Notice struct {
 	Aside   []string `yaml:"aside"`
 	Past    []string `yaml:"past"`
 	Lasting []string `yaml:"lasting"`
+	// Recovered lists phrases that say a past sign is over for good ("fully recovered", "signed
+	// off"): near a trigger they undo it as the past does, the lasting ones too.
+	Recovered []string `yaml:"recovered"`
 }
 
 // OffTopic is a kind of question the knowledge base does not answer ("other body parts",

@@ -327,7 +327,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			for _, list := range []struct {
 				key     string
 				phrases []string
-			}{{"not", n.Not}, {"aside", n.Aside}, {"past", n.Past}, {"lasting", n.Lasting}} {
+			}{{"not", n.Not}, {"aside", n.Aside}, {"past", n.Past}, {"lasting", n.Lasting}, {"recovered", n.Recovered}} {
 				l.triggers(file, itemLines(kv.Value, list.key, line), key+" "+list.key, list.phrases)
 			}
 			*dst = n

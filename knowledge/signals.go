@@ -26,12 +26,13 @@ type signals struct {
 // past does not undo (Notice.Lasting). The phrases are indexed as triggers are, by their first
 // word, so that a question is compared only with those that can start at each of its words.
 type noticeSignals struct {
-	triggers, not, asides, past, lasting *triggerSet
+	triggers, not, asides, past, lasting, recovered *triggerSet
 }
 
 func newNoticeSignals(n Notice, groups map[string][]string) noticeSignals {
 	return noticeSignals{triggers: compileTriggers(n.Triggers, true, groups), not: phraseSet(n.Not, groups),
-		asides: phraseSet(n.Aside, groups), past: phraseSet(n.Past, groups), lasting: compileTriggers(n.Lasting, true, groups)}
+		asides: phraseSet(n.Aside, groups), past: phraseSet(n.Past, groups), lasting: compileTriggers(n.Lasting, true, groups),
+		recovered: phraseSet(n.Recovered, groups)}
 }
 
 // phraseSet indexes phrases each on its own: each part of "a + b" counts where it stands.
@@ -46,14 +47,15 @@ func phraseSet(specs []string, groups map[string][]string) *triggerSet {
 // in reports whether the notice applies to words, once its "not" phrases are taken out: whether
 // a trigger occurs with no aside near it ("my dog has diabetes" names no one's diabetes), nor a
 // past one unless the trigger is lasting ("broke my toe back in 2012, healed ages ago" names no
-// fracture; "a clot years ago" names a clot).
+// fracture; "a clot years ago" names a clot), nor a recovery ("a heart attack in 2015, fully
+// recovered" names none now).
 func (n noticeSignals) in(words []string) bool {
 	words = n.not.without(words)
 	if !matchesAny(words, n.triggers) {
 		return false
 	}
-	aside, past := n.asides.named(words), n.past.named(words)
-	if !slices.Contains(aside, true) && !slices.Contains(past, true) {
+	aside, past, recovered := n.asides.named(words), n.past.named(words), n.recovered.named(words)
+	if !slices.Contains(aside, true) && !slices.Contains(past, true) && !slices.Contains(recovered, true) {
 		return true // most questions: no need to tell where the trigger stands
 	}
 	lasting, named := n.lasting.named(words), n.triggers.named(words)
@@ -65,7 +67,8 @@ func (n noticeSignals) in(words []string) bool {
 		for j < len(named) && named[j] {
 			j++
 		}
-		if !nearAside(words, aside, i, j) && (!nearAside(words, past, i, j) || slices.Contains(lasting[i:j], true)) {
+		over := nearAside(words, recovered, i, j)
+		if !nearAside(words, aside, i, j) && !over && (!nearAside(words, past, i, j) || slices.Contains(lasting[i:j], true)) {
 			return true
 		}
 		i = j

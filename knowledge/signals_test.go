@@ -844,3 +844,20 @@ func TestOtherStopWordsKeepEnglishWords(t *testing.T) {
 		}
 	}
 }
+
+// TestARecoveryUndoesEvenALastingRisk: the past undoes a healed fracture but not a clot; a
+// recovery said in so many words undoes both.
+func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
+	s := testIndex(t).signals
+	for q, want := range map[string]bool{
+		"i had a clot two years ago, how often can i rub my feet":                                    true,
+		"i had a clot two years ago, fully treated and signed off, how often can i rub my feet":      false,
+		"my uncle had a heart attack in 2016 and recovered really well, does reflexology help sleep": false,
+		"broke my toe back in 2012, healed ages ago, how long should i massage":                      false,
+		"fully recovered from the flu but now i'm on warfarin, can i get a foot rub":                 true,
+	} {
+		if got := s.safety(wordsOf(q)); got != want {
+			t.Errorf("safety(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
