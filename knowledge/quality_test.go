@@ -267,6 +267,7 @@ var qualitySets = []qualitySet{
 	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.88, false},
 	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.82, true},
 	{"chat3", "testdata/eval/chat3.jsonl", "tune", 0, false},
+	{"safety17", "testdata/eval/safety17.jsonl", "tune", 0, false},
 	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0, false},
 	{"chat2", "testdata/eval/chat2.jsonl", "holdout", 0, true},
 	{"safety18", "testdata/eval/safety18.jsonl", "holdout", 0, true},
