@@ -434,6 +434,16 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"dropped a glass, sliced my palm, still pouring",
 		"my mum is vomiting blood",
 		"hasnt been able to feel the baby since yesterday and she's 35 weeks pregnant, baby not moving",
+		"my nephew has a fever and a rash that doesn't fade under a glass",
+		"the baby is limp and won't feed",
+		"spilled boiling water on my leg and the skin is peeling off",
+		"he was out in the heat all day, now he's confused and stopped sweating",
+		"type 1 diabetic friend is shaking and acting weird",
+		"she took a whole bottle of sleeping pills and is drowsy",
+		"his inhaler isn't helping and he can't talk",
+		"her lips are going blue",
+		"mein bein ist plötzlich eiskalt und blass",
+		"eyes rolled up and jerking on the floor",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -779,6 +789,10 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"i was whistling under my breath while rubbing my feet, how long should i go",
 		"is it safe to use a heating pad every night",
 		"does a foot rub get the blood pumping",
+		"no chest pain, just sore feet, how long should i rub them",
+		"i'm choking on the price of these massagers, are rollers worth it",
+		"the cosplay had fake blood everywhere, anyway how often should i massage my feet",
+		"we sat outside in the sun all day, any foot rub tips",
 		"my brother nearly passed out laughing, anyway how often should i rub my feet",
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
 	} {
@@ -800,6 +814,7 @@ func TestGroupWordsAloneCallNoHelp(t *testing.T) {
 		"on chemo and my feet are sensitive to temperature, can i massage them",
 		"numbness in my feet is getting worse over the years, can i massage them",
 		"the blister on my toe is healing well, does foot massage help with the chills of winter",
+		"i'm diabetic and a bit shaky after the gym, can i massage my feet",
 	} {
 		if w := wordsOf(q); s.emergency(w) || !s.safety(w) {
 			t.Errorf("%q: emergency %v, safety %v; want the safety notice alone", q, s.emergency(w), s.safety(w))
