@@ -793,6 +793,7 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"i'm choking on the price of these massagers, are rollers worth it",
 		"the cosplay had fake blood everywhere, anyway how often should i massage my feet",
 		"we sat outside in the sun all day, any foot rub tips",
+		"breathless? nope. dizzy? nope. just tired feet, how often should i rub them",
 		"my brother nearly passed out laughing, anyway how often should i rub my feet",
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
 	} {
@@ -870,6 +871,8 @@ func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
 		"my uncle had a heart attack in 2016 and recovered really well, does reflexology help sleep": false,
 		"broke my toe back in 2012, healed ages ago, how long should i massage":                      false,
 		"fully recovered from the flu but now i'm on warfarin, can i get a foot rub":                 true,
+		"not pregnant, not diabetic, no clots, just tired feet, how often should i rub them":         false,
+		"i'm not diabetic but my feet have gone numb, can i rub them":                                true,
 	} {
 		if got := s.safety(wordsOf(q)); got != want {
 			t.Errorf("safety(%q) = %v, want %v", q, got, want)
