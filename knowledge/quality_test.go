@@ -271,6 +271,7 @@ var qualitySets = []qualitySet{
 	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0, false},
 	{"chat2", "testdata/eval/chat2.jsonl", "holdout", 0, true},
 	{"safety18", "testdata/eval/safety18.jsonl", "holdout", 0, true},
+	{"real10", "testdata/eval/real10.jsonl", "holdout", 0, true},
 	{"safety16", "testdata/eval/safety16.jsonl", "holdout", 0, true},
 	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.72, false},
 	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.75, true},
