@@ -35,6 +35,9 @@ func expandGroups(specs []string, groups map[string][]string) []string {
 }
 
 func appendExpanded(out []string, spec string, groups map[string][]string) []string {
+	if !strings.Contains(spec, "{") {
+		return append(out, spec) // most triggers: no need for the regular expression
+	}
 	loc := groupRef.FindStringSubmatchIndex(spec)
 	if loc == nil {
 		return append(out, spec)

@@ -417,12 +417,12 @@ func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []tri
 				continue
 			}
 			p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: typos}
-			alts = append(alts, p)
+			alts = appendNew(alts, p)
 			// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
 			// apostrophe also stands without it.
 			if bare := withoutApostrophes(tw); bare != nil {
 				p.words = bare
-				alts = append(alts, p)
+				alts = appendNew(alts, p)
 			}
 		}
 		if len(alts) == 0 {
@@ -444,6 +444,17 @@ func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []tri
 		ts = append(ts, append(trigger{first}, rest...))
 	}
 	return ts, complete
+}
+
+// appendNew appends p to alts unless it is there already: a group that lists "wont stop" beside
+// "won't stop" would otherwise compare every question with the same phrase twice.
+func appendNew(alts []phrase, p phrase) []phrase {
+	for _, q := range alts {
+		if q.prefix == p.prefix && slices.Equal(q.words, p.words) {
+			return alts
+		}
+	}
+	return append(alts, p)
 }
 
 // withoutApostrophes returns words with their apostrophes taken out, or nil when they have none.
