@@ -15,6 +15,8 @@ func FuzzLoad(f *testing.F) {
 		"entries:\n  - id: a\n    kind: faq\n    title: T\n    questions: [q]\n    answer: x\n",
 		"disclaimer: hi\n", "entries: 3\n", "entries:\n  - [1, 2]\n", "synonyms: [[a]]\n", "safety: {text: x}\n",
 		"\t- bad: indent", "a: &x [*x]\n", "---\n---\n", "entries:\n  - id: x\n    steps: [{title: 1}]\n", "\xff\xfe",
+		"groups: {leg: [leg, calf]}\nsafety: {text: x, triggers: ['{leg} + hot', '{nope}', '{leg', 'a}']}\n",
+		"groups: [a, b]\n", "groups: {Bad: [], ok: [x*, '{y}']}\nemergency: {text: x, triggers: ['{ok} z']}\n",
 	} {
 		f.Add(seed)
 	}
