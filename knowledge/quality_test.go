@@ -266,6 +266,7 @@ var qualitySets = []qualitySet{
 	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.53, true},
 	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.88, false},
 	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.82, true},
+	{"real11", "testdata/eval/real11.jsonl", "tune", 0, false},
 	{"chat3", "testdata/eval/chat3.jsonl", "tune", 0, false},
 	{"safety17", "testdata/eval/safety17.jsonl", "tune", 0, false},
 	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0, false},
