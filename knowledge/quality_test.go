@@ -225,7 +225,7 @@ type qualitySet struct {
 }
 
 var qualitySets = []qualitySet{
-	{"dev", "testdata/eval/dev.jsonl", "", 0.92, false},
+	{"dev", "testdata/eval/dev.jsonl", "", 0.95, false},
 	{"earlier-tune", "testdata/eval/earlier.jsonl", "tune", 0.92, false},
 	{"earlier-holdout", "testdata/eval/earlier.jsonl", "holdout", 0.92, true},
 	{"real-in-tune", "testdata/eval/real_inscope.jsonl", "tune", 0.86, false},
@@ -264,20 +264,20 @@ var qualitySets = []qualitySet{
 	{"safety8", "testdata/eval/safety8.jsonl", "holdout", 0.86, true},
 	{"real7", "testdata/eval/real7.jsonl", "holdout", 0.48, true},
 	{"real8", "testdata/eval/real8.jsonl", "holdout", 0.53, true},
-	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.88, false},
-	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.82, true},
-	{"real11", "testdata/eval/real11.jsonl", "tune", 0, false},
-	{"chat3", "testdata/eval/chat3.jsonl", "tune", 0, false},
-	{"safety17", "testdata/eval/safety17.jsonl", "tune", 0, false},
-	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0, false},
-	{"chat2", "testdata/eval/chat2.jsonl", "holdout", 0, true},
-	{"safety18", "testdata/eval/safety18.jsonl", "holdout", 0, true},
-	{"real10", "testdata/eval/real10.jsonl", "holdout", 0, true},
-	{"safety16", "testdata/eval/safety16.jsonl", "holdout", 0, true},
-	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.72, false},
-	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.75, true},
-	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.15, false},
-	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.2, true},
+	{"safety14-tune", "testdata/eval/safety14.jsonl", "tune", 0.9, false},
+	{"safety14-holdout", "testdata/eval/safety14.jsonl", "holdout", 0.83, true},
+	{"real11", "testdata/eval/real11.jsonl", "tune", 0.66, false},
+	{"chat3", "testdata/eval/chat3.jsonl", "tune", 0.87, false},
+	{"safety17", "testdata/eval/safety17.jsonl", "tune", 0.9, false},
+	{"safety15", "testdata/eval/safety15.jsonl", "tune", 0.83, false},
+	{"chat2", "testdata/eval/chat2.jsonl", "holdout", 0.85, true},
+	{"safety18", "testdata/eval/safety18.jsonl", "holdout", 0.76, true},
+	{"real10", "testdata/eval/real10.jsonl", "holdout", 0.68, true},
+	{"safety16", "testdata/eval/safety16.jsonl", "holdout", 0.82, true},
+	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.8, false},
+	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.76, true},
+	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.41, false},
+	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.59, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
