@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func TestEveryReplyFitsDiscordsLimits(t *testing.T) {
 	b, _ := New(Options{Token: "t"}, live)
 	for _, e := range live.Base().Entries {
 		a, _ := live.Topic(e.ID)
-		a.Emergency, a.Safety = true, true // the most a reply can carry
+		a.Emergency, a.Safety, a.OtherLanguage = true, true, true // the most a reply can carry
 		checkLimits(t, e.ID, b.render(a, "123456789012345678"))
 	}
 	// A moderator's longest texts: every limit of the knowledge files at its maximum.
@@ -100,7 +101,7 @@ func TestEveryReplyFitsDiscordsLimits(t *testing.T) {
 	for range 5 {
 		long.Steps = append(long.Steps, knowledge.Step{Title: strings.Repeat("s", 200), Text: strings.Repeat("x", 1024)})
 	}
-	a := knowledge.Answer{Outcome: knowledge.Answered, Entry: long, Entries: []*knowledge.Entry{long, long}, Safety: true, Emergency: true,
+	a := knowledge.Answer{Outcome: knowledge.Answered, Entry: long, Entries: []*knowledge.Entry{long, long}, Safety: true, Emergency: true, OtherLanguage: true,
 		SafetyNotice: strings.Repeat("s", 1024), EmergencyNotice: strings.Repeat("e", 1024), Disclaimer: strings.Repeat("d", 1024),
 		Suggestions: []*knowledge.Entry{long, long, long}}
 	checkLimits(t, "longest answer", b.render(a, "1"))
@@ -108,4 +109,19 @@ func TestEveryReplyFitsDiscordsLimits(t *testing.T) {
 	checkLimits(t, "longest decline", b.render(a, "1"))
 	a.Outcome = knowledge.Emergency
 	checkLimits(t, "longest emergency", b.render(a, "1"))
+}
+
+func TestAQuestionInAnotherLanguageIsToldTheAnswerIsEnglish(t *testing.T) {
+	live := shippedLive(t)
+	b, _ := New(Options{Token: "t"}, live)
+	for q, want := range map[string]bool{"¿qué es la reflexología?": true, "how often should i massage my feet": false} {
+		a, err := live.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := b.render(a, "1")
+		if got := strings.Contains(r.embeds[0].Description, knowledge.EnglishOnlyText); got != want {
+			t.Errorf("%q: says English only %v, want %v", q, got, want)
+		}
+	}
 }

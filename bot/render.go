@@ -50,6 +50,9 @@ func renderAnswer(a knowledge.Answer) reply {
 	if a.Emergency {
 		desc.WriteString("🚨 **" + a.EmergencyNotice + "**\n\n")
 	}
+	if a.OtherLanguage {
+		desc.WriteString("_" + knowledge.EnglishOnlyText + "_\n\n")
+	}
 	var buttons []*knowledge.Entry
 	switch a.Outcome {
 	case knowledge.Answered:

@@ -55,6 +55,9 @@ type Answer struct {
 	Suggestions []*Entry
 	Safety      bool // the question names a risk: show SafetyNotice
 	Emergency   bool // the question suggests an emergency: show EmergencyNotice first
+	// OtherLanguage: the question is in French, Spanish, German or another language the base
+	// knows words of; the reply, in English, says so (EnglishOnlyText).
+	OtherLanguage bool
 	// The notices and disclaimer texts of the knowledge base that answered.
 	SafetyNotice    string
 	EmergencyNotice string
@@ -93,6 +96,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	words := wordsOf(q)
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
+	a.OtherLanguage = inOtherLanguage(words)
 
 	d, hits, err := ix.consider(ctx, q, words, a.Safety, a.Emergency)
 	if err != nil {

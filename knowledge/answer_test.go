@@ -435,5 +435,8 @@ func TestQuestionsInOtherLanguagesFindTheirEntry(t *testing.T) {
 		if a.Entry == nil || a.Entry.ID != want {
 			t.Errorf("%q: %s %v by %s, want %s", q, a.Outcome, a.Entry, a.Rule, want)
 		}
+		if !a.OtherLanguage || !strings.HasPrefix(a.Text(), knowledge.EnglishOnlyText) {
+			t.Errorf("%q: the reply does not open by saying it is in English:\n%s", q, a.Text())
+		}
 	}
 }

@@ -879,3 +879,19 @@ func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
 		}
 	}
 }
+
+func TestAQuestionInAnotherLanguageIsKnownAsSuch(t *testing.T) {
+	for q, want := range map[string]bool{
+		"¿qué es la reflexología?":                 true,
+		"wie oft sollte man die Füße massieren":    true,
+		"quelle huile pour masser les pieds":       true,
+		"how often should i massage my feet":       false,
+		"daily foot massage good idea y/n":         false, // "y" is Spanish and shorthand
+		"my tio says reflexology is fake, is it?":  false,
+		"come on, how long do i rub each foot for": false,
+	} {
+		if got := inOtherLanguage(wordsOf(q)); got != want {
+			t.Errorf("inOtherLanguage(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

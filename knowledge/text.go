@@ -16,6 +16,8 @@ const (
 		"It may be outside what I know about foot massage."
 	// SuggestText introduces the suggestions of a declined question.
 	SuggestText = "Did you mean:"
+	// EnglishOnlyText opens the reply to a question in another language.
+	EnglishOnlyText = "I can only answer in English, sorry."
 	// NoSuggestText closes a declined reply that has no close topics to offer.
 	NoSuggestText = "Try asking about benefits, the self-massage routine, how often, pressure points or safety."
 )
@@ -32,6 +34,9 @@ func (a Answer) Text() string {
 	}
 	if a.Emergency {
 		para("🚨 " + a.EmergencyNotice)
+	}
+	if a.OtherLanguage {
+		para(EnglishOnlyText)
 	}
 	switch a.Outcome {
 	case Answered:

@@ -50,6 +50,31 @@ var otherStopWords = func() []string {
 	return slices.Compact(out)
 }()
 
+// otherStopWordSet holds the other languages' stop words of two letters or more: single letters
+// ("y", "e", "o") are English shorthand too ("y/n").
+var otherStopWordSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range otherStopWords {
+		if len([]rune(w)) >= 2 {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// inOtherLanguage reports whether a question is mostly in one of the other languages whose words
+// the base knows (see otherStopWords): two of its words at least, and a quarter of them, are
+// those languages' stop words. Such a question is answered, in English, with a word saying so.
+func inOtherLanguage(words []string) bool {
+	n := 0
+	for _, w := range words {
+		if otherStopWordSet[w] {
+			n++
+		}
+	}
+	return n >= 2 && 4*n >= len(words)
+}
+
 // fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
 // people a question is asked for ("my grandpa", "my wife"): someone asking on another's behalf
 // asks the same question; and contractions typed without their apostrophe, which are no typos

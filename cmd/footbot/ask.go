@@ -28,7 +28,9 @@ type jsonAnswer struct {
 	Suggestions []jsonEntry `json:"suggestions"`
 	Safety      bool        `json:"safety"`
 	Emergency   bool        `json:"emergency"`
-	Text        string      `json:"text"`
+	// OtherLanguage: the question was in another language; the text, in English, says so.
+	OtherLanguage bool   `json:"other_language,omitempty"`
+	Text          string `json:"text"`
 }
 
 type jsonEntry struct {
@@ -40,7 +42,7 @@ type jsonEntry struct {
 func toJSON(a knowledge.Answer) jsonAnswer {
 	j := jsonAnswer{
 		Question: a.Question, Answered: a.Answered(), Outcome: string(a.Outcome),
-		Score: a.Score, Confidence: a.Confidence, Safety: a.Safety, Emergency: a.Emergency,
+		Score: a.Score, Confidence: a.Confidence, Safety: a.Safety, Emergency: a.Emergency, OtherLanguage: a.OtherLanguage,
 		Text: a.Text(), Suggestions: []jsonEntry{}, Entries: []jsonEntry{}, Rule: a.Rule,
 	}
 	if a.Entry != nil {
