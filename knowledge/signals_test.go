@@ -444,6 +444,16 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"her lips are going blue",
 		"mein bein ist plötzlich eiskalt und blass",
 		"eyes rolled up and jerking on the floor",
+		"mijn vader heeft ineens pijn op de borst en zweet",
+		"ma fille respire mal, ça siffle",
+		"mein vater ist zuckerkrank, er zittert und ist verwirrt",
+		"o meu filho bebeu lixívia",
+		"my son swallowed a whole packet of his nan's pills",
+		"fever and her skin has gone blotchy",
+		"gave birth last week and now a high fever",
+		"the toddler hasn't had a wet nappy all day and his eyes look sunken",
+		"her hand went white and then blue and it's cold as ice",
+		"ineens hangt haar gezicht aan één kant",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -793,6 +803,9 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"i'm choking on the price of these massagers, are rollers worth it",
 		"the cosplay had fake blood everywhere, anyway how often should i massage my feet",
 		"we sat outside in the sun all day, any foot rub tips",
+		"the kids pretended to faint in the playground, how long should i rub my feet",
+		"my toddler screamed blue murder at bath time, which oil for a foot rub",
+		"my hands are cold in the office, does foot massage help circulation",
 		"breathless? nope. dizzy? nope. just tired feet, how often should i rub them",
 		"my brother nearly passed out laughing, anyway how often should i rub my feet",
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
