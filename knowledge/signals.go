@@ -316,6 +316,10 @@ type phrase struct {
 	// or are the phrases that may stand in its place: the other words of a group ("{leg}"). A
 	// trigger's first phrase has none: a trigger is made for each, to be indexed by its word.
 	or []phrase
+	// byLetter holds the phrase and its alternatives by the first letter of their first word, so
+	// that a question's word is compared only with those it can start (people rarely get the
+	// first letter wrong; see triggerSet); nil when there are no alternatives.
+	byLetter map[byte][]phrase
 }
 
 // triggerSet is a list of triggers indexed for matching: a question is only compared with the
@@ -331,7 +335,15 @@ type triggerSet struct {
 	// first word may have a typo; byLetter, by the first letter, those whose first word is a
 	// prefix. Arrays rather than maps: every word of every question looks in them.
 	byLen    [256][][]typoGroup
-	byLetter [256][]trigger
+	byLetter [256][]prefixGroup
+}
+
+// prefixGroup is the triggers whose first word is the same prefix ("convuls*"), so that a
+// question's word is compared with the prefix once, however many rules start with it.
+type prefixGroup struct {
+	prefix   string
+	typos    bool
+	triggers []trigger
 }
 
 // typoGroup is the triggers that share a first word that may have a typo, so that a question's
@@ -373,7 +385,13 @@ func (set *triggerSet) add(t trigger, typos bool) {
 	w := first.words[0]
 	switch {
 	case first.prefix && len(first.words) == 1:
-		set.byLetter[w[0]] = append(set.byLetter[w[0]], t)
+		groups := &set.byLetter[w[0]]
+		i := slices.IndexFunc(*groups, func(g prefixGroup) bool { return g.prefix == w && g.typos == first.typos })
+		if i < 0 {
+			i = len(*groups)
+			*groups = append(*groups, prefixGroup{prefix: w, typos: first.typos})
+		}
+		(*groups)[i].triggers = append((*groups)[i].triggers, t)
 	case typos && len(w) >= 6:
 		byLen := &set.byLen[w[0]]
 		for len(*byLen) <= len(w) {
@@ -393,57 +411,104 @@ func (set *triggerSet) add(t trigger, typos bool) {
 }
 
 func parseTriggers(specs []string, typos bool, groups map[string][]string) []trigger {
+	tp := newTriggerParser(typos, groups)
 	out := make([]trigger, 0, len(specs))
 	for _, spec := range specs {
-		ts, _ := parseTrigger(spec, typos, groups)
+		ts, _ := tp.parse(spec)
 		out = append(out, ts...)
 	}
 	return out
 }
 
 // parseTrigger splits one trigger ("calf + swollen", "pregnan*", "{leg} + {swollen}") into its
-// phrases, leaving out parts with no words; complete is false when there was such a part, which
-// the loader reports. A group in the first part makes a trigger for each of its phrases; in
-// another part, one phrase with the rest as its alternatives (phrase.or): indexing every
-// combination of "{leg} + {swollen} + {hot}" would compare a question with thousands.
+// phrases (see triggerParser.parse).
 func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []trigger, complete bool) {
+	return newTriggerParser(typos, groups).parse(spec)
+}
+
+// triggerParser parses the triggers of one list. A part that many triggers share ("{leg}",
+// "{swollen}") is parsed once and its phrases shared: copies of them made the index twice the
+// size, and the garbage collector paid for it on every answer.
+type triggerParser struct {
+	typos  bool
+	groups map[string][]string
+	alts   map[string][]phrase // a part's phrases, by the part's text
+	joined map[string]phrase   // the same as one phrase with the rest as alternatives
+}
+
+func newTriggerParser(typos bool, groups map[string][]string) *triggerParser {
+	return &triggerParser{typos: typos, groups: groups, alts: map[string][]phrase{}, joined: map[string]phrase{}}
+}
+
+// parse splits a trigger into its phrases, leaving out parts with no words; complete is false
+// when there was such a part, which the loader reports. A group in the first part makes a
+// trigger for each of its phrases; in another part, one phrase with the rest as its
+// alternatives (phrase.or): indexing every combination of "{leg} + {swollen} + {hot}" would
+// compare a question with thousands.
+func (tp *triggerParser) parse(spec string) (ts []trigger, complete bool) {
 	complete = true
-	var parts [][]phrase
+	var parts []string
 	for _, part := range strings.Split(spec, "+") {
-		var alts []phrase
-		for _, a := range expandGroups([]string{strings.TrimSpace(part)}, groups) {
-			tw := wordsOf(strings.TrimSuffix(a, "*"))
-			if len(tw) == 0 {
-				continue
-			}
-			p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: typos}
-			alts = appendNew(alts, p)
-			// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
-			// apostrophe also stands without it.
-			if bare := withoutApostrophes(tw); bare != nil {
-				p.words = bare
-				alts = appendNew(alts, p)
-			}
-		}
-		if len(alts) == 0 {
+		part = strings.TrimSpace(part)
+		if len(tp.phrases(part)) == 0 {
 			complete = false
 			continue
 		}
-		parts = append(parts, alts)
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return nil, complete
 	}
 	rest := make(trigger, 0, len(parts)-1)
-	for _, alts := range parts[1:] {
-		p := alts[0]
-		p.or = alts[1:]
-		rest = append(rest, p)
+	for _, part := range parts[1:] {
+		rest = append(rest, tp.joinedPhrase(part))
 	}
-	for _, first := range parts[0] {
+	for _, first := range tp.phrases(parts[0]) {
 		ts = append(ts, append(trigger{first}, rest...))
 	}
 	return ts, complete
+}
+
+// phrases returns a part's phrases: one, or one for each phrase of the groups it names.
+func (tp *triggerParser) phrases(part string) []phrase {
+	if alts, ok := tp.alts[part]; ok {
+		return alts
+	}
+	var alts []phrase
+	for _, a := range expandGroups([]string{part}, tp.groups) {
+		tw := wordsOf(strings.TrimSuffix(a, "*"))
+		if len(tw) == 0 {
+			continue
+		}
+		p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: tp.typos}
+		alts = appendNew(alts, p)
+		// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
+		// apostrophe also stands without it.
+		if bare := withoutApostrophes(tw); bare != nil {
+			p.words = bare
+			alts = appendNew(alts, p)
+		}
+	}
+	tp.alts[part] = alts
+	return alts
+}
+
+// joinedPhrase returns a part as one phrase with its other phrases as alternatives.
+func (tp *triggerParser) joinedPhrase(part string) phrase {
+	if p, ok := tp.joined[part]; ok {
+		return p
+	}
+	alts := tp.phrases(part)
+	p := alts[0]
+	if len(alts) > 1 {
+		p.or = alts[1:]
+		p.byLetter = map[byte][]phrase{}
+		for _, a := range alts {
+			p.byLetter[a.words[0][0]] = append(p.byLetter[a.words[0][0]], a)
+		}
+	}
+	tp.joined[part] = p
+	return p
 }
 
 // appendNew appends p to alts unless it is there already: a group that lists "wont stop" beside
@@ -517,9 +582,14 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 			}
 		}
 	}
-	for _, t := range set.byLetter[w[0]] {
-		if wordMatches(w, t[0].words[0], true, t[0].typos) && f(t) {
-			return true
+	for _, g := range set.byLetter[w[0]] {
+		if !wordMatches(w, g.prefix, true, g.typos) {
+			continue
+		}
+		for _, t := range g.triggers {
+			if f(t) {
+				return true
+			}
 		}
 	}
 	return false
@@ -577,6 +647,19 @@ func (t trigger) at(words []string, i int) bool {
 
 // in reports whether p, or a phrase in its place, occurs anywhere in words.
 func (p phrase) in(words []string) bool {
+	if p.byLetter != nil {
+		for i, w := range words {
+			if w == "" {
+				continue
+			}
+			for _, q := range p.byLetter[w[0]] {
+				if i+len(q.words) <= len(words) && q.at(words[i:i+len(q.words)]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for i := 0; i+len(p.words) <= len(words); i++ {
 		if p.at(words[i : i+len(p.words)]) {
 			return true
