@@ -313,13 +313,12 @@ type phrase struct {
 	words  []string
 	prefix bool // the last word matches any word starting with it
 	typos  bool // words of six letters or more also match with one typo
-	// or are the phrases that may stand in its place: the other words of a group ("{leg}"). A
-	// trigger's first phrase has none: a trigger is made for each, to be indexed by its word.
-	or []phrase
-	// byLetter holds the phrase and its alternatives by the first letter of their first word, so
-	// that a question's word is compared only with those it can start (people rarely get the
-	// first letter wrong; see triggerSet); nil when there are no alternatives.
-	byLetter map[byte][]phrase
+	// alts, for a part that names a group ("{leg}"), are the phrase and those that may stand in
+	// its place, by the first letter of their first word, so that a question's word is compared
+	// only with those it can start (people rarely get the first letter wrong; see triggerSet).
+	// It is nil for a plain phrase, and for a trigger's first phrase: a trigger is made for each
+	// of those, to be indexed by its word.
+	alts map[byte][]phrase
 }
 
 // triggerSet is a list of triggers indexed for matching: a question is only compared with the
@@ -443,7 +442,7 @@ func newTriggerParser(typos bool, groups map[string][]string) *triggerParser {
 // parse splits a trigger into its phrases, leaving out parts with no words; complete is false
 // when there was such a part, which the loader reports. A group in the first part makes a
 // trigger for each of its phrases; in another part, one phrase with the rest as its
-// alternatives (phrase.or): indexing every combination of "{leg} + {swollen} + {hot}" would
+// alternatives (phrase.alts): indexing every combination of "{leg} + {swollen} + {hot}" would
 // compare a question with thousands.
 func (tp *triggerParser) parse(spec string) (ts []trigger, complete bool) {
 	complete = true
@@ -501,10 +500,9 @@ func (tp *triggerParser) joinedPhrase(part string) phrase {
 	alts := tp.phrases(part)
 	p := alts[0]
 	if len(alts) > 1 {
-		p.or = alts[1:]
-		p.byLetter = map[byte][]phrase{}
+		p.alts = map[byte][]phrase{}
 		for _, a := range alts {
-			p.byLetter[a.words[0][0]] = append(p.byLetter[a.words[0][0]], a)
+			p.alts[a.words[0][0]] = append(p.alts[a.words[0][0]], a)
 		}
 	}
 	tp.joined[part] = p
@@ -619,8 +617,13 @@ func (set *triggerSet) named(words []string) []bool {
 // mark sets out[i] for every word of every occurrence of p, or of a phrase in its place, in
 // words.
 func (p phrase) mark(words []string, out []bool) {
-	for _, q := range p.or {
-		q.mark(words, out)
+	if p.alts != nil {
+		for _, alts := range p.alts {
+			for _, q := range alts {
+				q.mark(words, out)
+			}
+		}
+		return
 	}
 	for j := 0; j+len(p.words) <= len(words); j++ {
 		if p.at(words[j : j+len(p.words)]) {
@@ -647,12 +650,12 @@ func (t trigger) at(words []string, i int) bool {
 
 // in reports whether p, or a phrase in its place, occurs anywhere in words.
 func (p phrase) in(words []string) bool {
-	if p.byLetter != nil {
+	if p.alts != nil {
 		for i, w := range words {
 			if w == "" {
 				continue
 			}
-			for _, q := range p.byLetter[w[0]] {
+			for _, q := range p.alts[w[0]] {
 				if i+len(q.words) <= len(words) && q.at(words[i:i+len(q.words)]) {
 					return true
 				}
@@ -665,7 +668,7 @@ func (p phrase) in(words []string) bool {
 			return true
 		}
 	}
-	return slices.ContainsFunc(p.or, func(q phrase) bool { return q.in(words) })
+	return false
 }
 
 func (p phrase) at(words []string) bool {
