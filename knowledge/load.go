@@ -390,7 +390,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 func (l *loader) triggers(file string, lines func(int) int, what string, list []string) {
 	for i, t := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(t))
-		if _, complete := parseTrigger(list[i], false, nil); !complete {
+		if hasEmptyPart(list[i]) {
 			l.problem(file, lines(i), "%s trigger %d (%q) has an empty part: write words, joined by + when all must appear", what, i+1, t)
 		}
 		uses, ok := groupUses(file, lines(i), list[i])

@@ -413,16 +413,20 @@ func parseTriggers(specs []string, typos bool, groups map[string][]string) []tri
 	tp := newTriggerParser(typos, groups)
 	out := make([]trigger, 0, len(specs))
 	for _, spec := range specs {
-		ts, _ := tp.parse(spec)
-		out = append(out, ts...)
+		out = append(out, tp.parse(spec)...)
 	}
 	return out
 }
 
-// parseTrigger splits one trigger ("calf + swollen", "pregnan*", "{leg} + {swollen}") into its
-// phrases (see triggerParser.parse).
-func parseTrigger(spec string, typos bool, groups map[string][]string) (ts []trigger, complete bool) {
-	return newTriggerParser(typos, groups).parse(spec)
+// hasEmptyPart reports whether a part of a trigger has no words ("calf + ", "*"): the loader
+// reports it, and parsing leaves it out.
+func hasEmptyPart(spec string) bool {
+	for _, part := range strings.Split(spec, "+") {
+		if len(wordsOf(strings.TrimSuffix(strings.TrimSpace(part), "*"))) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // triggerParser parses the triggers of one list. A part that many triggers share ("{leg}",
@@ -439,24 +443,20 @@ func newTriggerParser(typos bool, groups map[string][]string) *triggerParser {
 	return &triggerParser{typos: typos, groups: groups, alts: map[string][]phrase{}, joined: map[string]phrase{}}
 }
 
-// parse splits a trigger into its phrases, leaving out parts with no words; complete is false
-// when there was such a part, which the loader reports. A group in the first part makes a
+// parse splits a trigger ("calf + swollen", "pregnan*", "{leg} + {swollen}") into its phrases,
+// leaving out parts with no words (see hasEmptyPart). A group in the first part makes a
 // trigger for each of its phrases; in another part, one phrase with the rest as its
 // alternatives (phrase.alts): indexing every combination of "{leg} + {swollen} + {hot}" would
 // compare a question with thousands.
-func (tp *triggerParser) parse(spec string) (ts []trigger, complete bool) {
-	complete = true
+func (tp *triggerParser) parse(spec string) (ts []trigger) {
 	var parts []string
 	for _, part := range strings.Split(spec, "+") {
-		part = strings.TrimSpace(part)
-		if len(tp.phrases(part)) == 0 {
-			complete = false
-			continue
+		if part = strings.TrimSpace(part); len(tp.phrases(part)) > 0 {
+			parts = append(parts, part)
 		}
-		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
-		return nil, complete
+		return nil
 	}
 	rest := make(trigger, 0, len(parts)-1)
 	for _, part := range parts[1:] {
@@ -465,7 +465,7 @@ func (tp *triggerParser) parse(spec string) (ts []trigger, complete bool) {
 	for _, first := range tp.phrases(parts[0]) {
 		ts = append(ts, append(trigger{first}, rest...))
 	}
-	return ts, complete
+	return ts
 }
 
 // phrases returns a part's phrases: one, or one for each phrase of the groups it names.
