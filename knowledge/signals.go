@@ -366,6 +366,10 @@ func letterSet(w string) uint32 {
 	return set
 }
 
+// withinEdits reports whether words with the letter sets a and b may be the given number of
+// edits apart: each edit changes at most two letters of the set.
+func withinEdits(a, b uint32, edits int) bool { return bits.OnesCount32(a^b) <= 2*edits }
+
 // compileTriggers parses and indexes trigger specs; groups are the word groups their {name}s
 // stand for (Base.Groups).
 func compileTriggers(specs []string, typos bool, groups map[string][]string) *triggerSet {
@@ -569,7 +573,7 @@ func (set *triggerSet) startingWith(w string, f func(trigger) bool) bool {
 		letters := letterSet(w)
 		for n := len(w) - 1; n <= len(w)+1 && n < len(byLen); n++ {
 			for _, g := range byLen[n] {
-				if g.word == w || bits.OnesCount32(letters^g.letters) > 2 || !wordMatches(w, g.word, false, true) {
+				if g.word == w || !withinEdits(letters, g.letters, 1) || !wordMatches(w, g.word, false, true) {
 					continue // the word itself is in byWord
 				}
 				for _, t := range g.triggers {

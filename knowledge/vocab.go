@@ -2,11 +2,12 @@ package knowledge
 
 import (
 	_ "embed"
+	"maps"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
@@ -32,8 +33,8 @@ var stopWords = func() analysis.TokenMap {
 // "come", "son" keep their English sense). They are filler: "¿qué es la reflexología?" asks
 // what "reflexology?" asks, once the synonyms have named its words (synonyms.yaml), and its
 // "qué es la" must not count against the match as three words no entry has.
-var otherStopWords = func() []string {
-	var out []string
+var otherStopWords = func() map[string]bool {
+	out := map[string]bool{}
 	for _, list := range [][]byte{fr.FrenchStopWords, es.SpanishStopWords, pt.PortugueseStopWords,
 		it.ItalianStopWords, de.GermanStopWords, nl.DutchStopWords} {
 		m := analysis.NewTokenMap()
@@ -42,33 +43,21 @@ var otherStopWords = func() []string {
 		}
 		for w := range m {
 			if _, stop := stopWords[w]; !stop && !everyday[w] {
-				out = append(out, w)
+				out[w] = true
 			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}()
-
-// otherStopWordSet holds the other languages' stop words of two letters or more: single letters
-// ("y", "e", "o") are English shorthand too ("y/n").
-var otherStopWordSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range otherStopWords {
-		if len([]rune(w)) >= 2 {
-			m[w] = true
-		}
-	}
-	return m
+	return out
 }()
 
 // inOtherLanguage reports whether a question is mostly in one of the other languages whose words
 // the base knows (see otherStopWords): two of its words at least, and a quarter of them, are
 // those languages' stop words. Such a question is answered, in English, with a word saying so.
+// Single letters ("y", "e", "o") do not count: they are English shorthand too ("y/n").
 func inOtherLanguage(words []string) bool {
 	n := 0
 	for _, w := range words {
-		if otherStopWordSet[w] {
+		if otherStopWords[w] && utf8.RuneCountInString(w) >= 2 {
 			n++
 		}
 	}
@@ -299,12 +288,12 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 	// The other languages' stop words are known, so never corrected, but no English word is taken
 	// for a typo of one of them ("ther" is "the", not Spanish "tener"), and a typed word need not
 	// be compared with a thousand more.
-	for _, w := range otherStopWords {
+	for w := range otherStopWords {
 		if _, ok := v.words[w]; !ok {
 			v.words[w] = 0
 		}
 	}
-	for _, t := range analyze(strings.Join(otherStopWords, " ")) {
+	for _, t := range analyze(strings.Join(slices.Collect(maps.Keys(otherStopWords)), " ")) {
 		v.filler[t] = true
 	}
 	for n, e := range b.Entries {
@@ -465,8 +454,8 @@ func (v *vocabulary) nearest(w string) string {
 	letters := letterSet(w)
 	for n := len(w) - limit; n <= len(w)+limit; n++ {
 		for _, k := range v.byLetter[spellKey{w[0], n}] {
-			if bits.OnesCount32(letters^k.letters) > 2*limit {
-				continue // each edit changes at most two letters of the set
+			if !withinEdits(letters, k.letters, limit) {
+				continue
 			}
 			known := k.word
 			d := editDistance(w, known, limit)
