@@ -95,20 +95,29 @@ func TestTheShippedKnowledgeHasNoWarnings(t *testing.T) {
 	}
 }
 
-func TestAnEditOfANotListIsAChange(t *testing.T) {
+// editedNotices loads the shipped files, and again with old replaced by new in notices.yaml.
+func editedNotices(t *testing.T, old, new string) (before, after *Base) {
+	t.Helper()
 	files, err := ShippedFiles()
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := LoadFiles(files, "kb")
-	if err != nil {
+	if before, err = LoadFiles(files, "kb"); err != nil {
 		t.Fatal(err)
 	}
-	files["notices.yaml"] = []byte(strings.Replace(string(files["notices.yaml"]), "    - feeling blue\n", "    - feeling blue\n    - feeling kinda blue\n", 1))
-	after, err := LoadFiles(files, "kb")
-	if err != nil {
+	notices := string(files["notices.yaml"])
+	if !strings.Contains(notices, old) {
+		t.Fatalf("notices.yaml has no %q to edit", old)
+	}
+	files["notices.yaml"] = []byte(strings.Replace(notices, old, new, 1))
+	if after, err = LoadFiles(files, "kb"); err != nil {
 		t.Fatal(err)
 	}
+	return before, after
+}
+
+func TestAnEditOfANotListIsAChange(t *testing.T) {
+	before, after := editedNotices(t, "    - feeling blue\n", "    - feeling blue\n    - feeling kinda blue\n")
 	c := after.Diff(before)
 	if c.Empty() || !strings.Contains(c.Text(), "emergency not-phrases +1/−0") {
 		t.Errorf("a new not: phrase: %q", c.Text())
@@ -116,19 +125,7 @@ func TestAnEditOfANotListIsAChange(t *testing.T) {
 }
 
 func TestAWordAddedToAGroupIsAChange(t *testing.T) {
-	files, err := ShippedFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, err := LoadFiles(files, "kb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files["notices.yaml"] = []byte(strings.Replace(string(files["notices.yaml"]), "  leg: [leg, legs,", "  leg: [leg, legs, hamstring,", 1))
-	after, err := LoadFiles(files, "kb")
-	if err != nil {
-		t.Fatal(err)
-	}
+	before, after := editedNotices(t, "  leg: [leg, legs,", "  leg: [leg, legs, hamstring,")
 	if c := after.Diff(before); !strings.Contains(c.Text(), "word groups +1/−1") {
 		t.Errorf("a word added to a group: %q", c.Text())
 	}

@@ -61,32 +61,33 @@ func TestGroupsReachEveryPairing(t *testing.T) {
 		Emergency: Notice{Triggers: []string{"{leg} + {swollen} + {hot}"}, Past: []string{"{ago}"}},
 		Groups:    map[string][]string{"leg": {"leg", "calf", "thigh"}, "swollen": {"swollen", "puff*"}, "hot": {"hot", "red"}, "ago": {"years ago"}},
 	}
-	s := newSignals(b)
-	for q, want := range map[string]bool{
+	checkSignal(t, "emergency", newSignals(b).emergency, map[string]bool{
 		"my thigh is all puffy and red":         true,
 		"calf swollen, hot to touch":            true,
 		"my thigh is puffy":                     false,
 		"thigh puffy red years ago":             false,
 		"my arm is swollen and hot":             false,
 		"calf puffed up, hot and red right now": true,
-	} {
-		if got := s.emergency(wordsOf(q)); got != want {
-			t.Errorf("emergency(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 func TestAPhraseWithAnApostropheAlsoStandsWithout(t *testing.T) {
 	s := newSignals(&Base{Emergency: Notice{Triggers: []string{"toes + can't feel", "hasn't moved"}}})
-	for q, want := range map[string]bool{
+	checkSignal(t, "emergency", s.emergency, map[string]bool{
 		"can't feel my toes":       true,
 		"cant feel my toes":        true,
 		"the baby hasnt moved":     true,
 		"the baby hasn't moved":    true,
 		"i can feel my toes again": false,
-	} {
-		if got := s.emergency(wordsOf(q)); got != want {
-			t.Errorf("emergency(%q) = %v, want %v", q, got, want)
+	})
+}
+
+// checkSignal reports each message whose signal (safety, emergency) is not as wanted.
+func checkSignal(t *testing.T, name string, signal func([]string) bool, want map[string]bool) {
+	t.Helper()
+	for q, w := range want {
+		if got := signal(wordsOf(q)); got != w {
+			t.Errorf("%s(%q) = %v, want %v", name, q, got, w)
 		}
 	}
 }

@@ -876,8 +876,7 @@ func TestOtherStopWordsKeepEnglishWords(t *testing.T) {
 // TestARecoveryUndoesEvenALastingRisk: the past undoes a healed fracture but not a clot; a
 // recovery said in so many words undoes both.
 func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
-	s := testIndex(t).signals
-	for q, want := range map[string]bool{
+	checkSignal(t, "safety", testIndex(t).signals.safety, map[string]bool{
 		"i had a clot two years ago, how often can i rub my feet":                                    true,
 		"i had a clot two years ago, fully treated and signed off, how often can i rub my feet":      false,
 		"my uncle had a heart attack in 2016 and recovered really well, does reflexology help sleep": false,
@@ -885,11 +884,7 @@ func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
 		"fully recovered from the flu but now i'm on warfarin, can i get a foot rub":                 true,
 		"not pregnant, not diabetic, no clots, just tired feet, how often should i rub them":         false,
 		"i'm not diabetic but my feet have gone numb, can i rub them":                                true,
-	} {
-		if got := s.safety(wordsOf(q)); got != want {
-			t.Errorf("safety(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 func TestAQuestionInAnotherLanguageIsKnownAsSuch(t *testing.T) {
