@@ -478,21 +478,32 @@ func (tp *triggerParser) phrases(part string) []phrase {
 		return alts
 	}
 	var alts []phrase
-	for _, a := range expandGroups([]string{part}, tp.groups) {
-		tw := wordsOf(strings.TrimSuffix(a, "*"))
-		if len(tw) == 0 {
-			continue
-		}
-		p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: tp.typos}
-		alts = appendNew(alts, p)
-		// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
-		// apostrophe also stands without it.
-		if bare := withoutApostrophes(tw); bare != nil {
-			p.words = bare
-			alts = appendNew(alts, p)
+	if !strings.Contains(part, "{") {
+		alts = tp.appendPhrase(nil, part) // most parts: no group to expand
+	} else {
+		for _, a := range expandGroups([]string{part}, tp.groups) {
+			alts = tp.appendPhrase(alts, a)
 		}
 	}
 	tp.alts[part] = alts
+	return alts
+}
+
+// appendPhrase appends the phrase of text a ("swol*", "can't feel") to alts, unless it has no
+// words or alts has it already.
+func (tp *triggerParser) appendPhrase(alts []phrase, a string) []phrase {
+	tw := wordsOf(strings.TrimSuffix(a, "*"))
+	if len(tw) == 0 {
+		return alts
+	}
+	p := phrase{words: tw, prefix: strings.HasSuffix(a, "*"), typos: tp.typos}
+	alts = appendNew(alts, p)
+	// People type "hasnt" and "cant" as often as "hasn't" and "can't": a phrase with an
+	// apostrophe also stands without it.
+	if bare := withoutApostrophes(tw); bare != nil {
+		p.words = bare
+		alts = appendNew(alts, p)
+	}
 	return alts
 }
 
