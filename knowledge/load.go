@@ -432,7 +432,7 @@ func (l *loader) groups(file string, line int, n ast.Node) {
 			switch {
 			case strings.ContainsAny(p, "+{}"):
 				l.problem(file, lines(i), "group %q phrase %d (%q): a group holds plain words or phrases, without + or another {group}", name, i+1, p)
-			case len(wordsOf(strings.TrimSuffix(p, "*"))) == 0:
+			case hasEmptyPart(p):
 				l.problem(file, lines(i), "group %q phrase %d is empty: write a word or phrase", name, i+1)
 			}
 			phrases[i] = p
