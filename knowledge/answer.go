@@ -150,10 +150,11 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		avoid:      ix.signals.avoid(words),
 		asksRisks:  ix.signals.asksRisks(words),
 		personal:   ix.signals.personal(words),
-		offTopic:   ix.signals.offTopic(words),
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,
 	}
+	topic, beforeRisks := ix.signals.offTopicOf(words)
+	f.offTopic, f.offTopicBeforeRisks = topic.name, beforeRisks
 	asked := askedClause(q)
 	if f.offTopic != "" {
 		// A topic named only in the story before the question is not what was asked, when the
@@ -161,7 +162,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
 		// need your help." asks nothing of the subject and stays off topic.)
 		if asked != nil && ix.signals.offTopic(asked) == "" && (ix.namesWholeSubject(asked) || (asksAfresh(asked) && ix.answersAlone(ctx, asked))) {
-			f.offTopic = ""
+			f.offTopic, f.offTopicBeforeRisks = "", false
 		}
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.

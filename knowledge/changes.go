@@ -223,6 +223,9 @@ func offTopicLines(topics []OffTopic) []string {
 	out := make([]string, len(topics))
 	for i, t := range topics {
 		out[i] = t.Topic + ": " + strings.Join(t.Triggers, ",") + " unless " + strings.Join(t.Unless, ",")
+		if t.BeforeRisks {
+			out[i] += " before risks"
+		}
 	}
 	return out
 }

@@ -74,6 +74,10 @@ type OffTopic struct {
 	Topic    string   `yaml:"topic"`
 	Triggers []string `yaml:"triggers"`
 	Unless   []string `yaml:"unless"`
+	// BeforeRisks: the topic is declined even in a question that names a risk and the feet and
+	// asks whether something is all right ("when can I drive after foot surgery?"). Other topics
+	// give way to the safety entry there ("pregnant, can I get a foot massage at the nail salon?").
+	BeforeRisks bool `yaml:"before_risks"`
 }
 
 // Base is a loaded, validated knowledge base. It is never modified after loading, so it is safe

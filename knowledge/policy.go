@@ -75,6 +75,9 @@ type features struct {
 	asksRisks  bool   // asks what the risks are: "any side effects?", "contraindications"
 	personal   bool   // tells of someone's own body or state: "my foot", "I'm", "her ankles"
 	offTopic   string // the out-of-scope topic it is about, "" if none
+	// offTopicBeforeRisks: that topic is declined even in a question that names a risk and the
+	// feet and asks permission (see OffTopic.BeforeRisks)
+	offTopicBeforeRisks bool
 	// aboutRisk: a question of its own (see asksOfItsOwn) that names neither massage, its steps
 	// and tools, nor the feet, other than in a risk's own words ("athlete's foot"): with a named
 	// risk, it asks about the risk itself ("does a blood clot hurt all the time?") or about
@@ -157,9 +160,9 @@ var policy = []policyRule{
 	},
 	{
 		name:   "risk-permission",
-		reason: "a named risk with a question whether massage is all right is answered with the safety entry; a confident answer to the rest of the question comes second; a question about a topic the base does not cover that names neither feet nor massage (\"is a pedicure safe with diabetes?\") is that topic's, and is declined below",
+		reason: "a named risk with a question whether massage is all right is answered with the safety entry; a confident answer to the rest of the question comes second; a question about a topic the base does not cover that names neither feet nor massage (\"is a pedicure safe with diabetes?\"), or about one that comes before risks (\"when can I drive after foot surgery?\"), is that topic's, and is declined below",
 		when: func(f features, _ []hit, _ thresholds) bool {
-			return f.safety && f.permission && (f.offTopic == "" || f.domain)
+			return f.safety && f.permission && (f.offTopic == "" || (f.domain && !f.offTopicBeforeRisks))
 		},
 		then: safetyAnswer,
 	},

@@ -42,6 +42,7 @@ var policyCases = []struct {
 	{"can I keep running while pregnant: permission for something else, the doctor's question", features{terms: 2, known: 2, safety: true, permission: true, aboutRisk: true}, weakHits, "risk-itself", Declined, nil},
 	{"pregnant, can I get a pedicure: another topic, naming neither feet nor massage", features{terms: 3, known: 2, safety: true, permission: true, offTopic: "foot care"}, weakHits, "off-topic", Declined, nil},
 	{"pregnant, can I get a foot massage at the nail salon: ours", features{terms: 4, known: 2, safety: true, permission: true, offTopic: "foot care", domain: true}, weakHits, "risk-permission", Answered, []*Entry{policySafety}},
+	{"when can I drive after foot surgery: a topic that comes before risks, feet or not", features{terms: 4, known: 2, safety: true, permission: true, offTopic: "driving", offTopicBeforeRisks: true, domain: true}, weakHits, "off-topic", Declined, nil},
 	{"who shouldn't: the safety entry, not how long", features{terms: 2, known: 0.1, avoid: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
 	{"any side effects: the safety entry", features{terms: 2, known: 0.1, asksRisks: true}, sureHits, "avoid-question", Answered, []*Entry{policySafety}},
 	{"a word the base lacks beside words every entry has", features{terms: 2, known: 0.1, unknown: 1}, sureHits, "no-match", Declined, nil},

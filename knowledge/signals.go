@@ -144,8 +144,9 @@ func (set *triggerSet) without(words []string) []string {
 }
 
 type offTopic struct {
-	name   string
-	unless *triggerSet
+	name        string
+	unless      *triggerSet
+	beforeRisks bool // see OffTopic.BeforeRisks
 }
 
 // excused reports whether one of the topic's unless triggers occurs in words, other than within
@@ -168,7 +169,7 @@ func newSignals(b *Base) *signals {
 	s := &signals{risks: newNoticeSignals(b.Safety, b.Groups), emergencies: newNoticeSignals(b.Emergency, b.Groups),
 		offTopicTriggers: newTriggerSet(), topicOf: map[*phrase]int{}}
 	for i, t := range b.OutOfScope {
-		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false, b.Groups)})
+		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false, b.Groups), t.BeforeRisks})
 		for _, tr := range parseTriggers(t.Triggers, false, b.Groups) {
 			s.offTopicTriggers.add(tr, false)
 			s.topicOf[&tr[0]] = i
@@ -209,22 +210,31 @@ func (s *signals) withoutIdioms(words []string) []string {
 
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
+	t, _ := s.offTopicOf(words)
+	return t.name
+}
+
+// offTopicOf returns the out-of-scope topic a question is about (its name is "" if none), and
+// whether any topic it is about comes before risks: "when can I drive after bunion surgery?" is
+// about foot care first, and about driving, which a risk does not make a massage question.
+func (s *signals) offTopicOf(words []string) (topic offTopic, beforeRisks bool) {
 	first := len(s.offTopics) // the topic that comes first in scope.yaml wins
 	for at, w := range words {
 		if w == "" {
 			continue
 		}
 		s.offTopicTriggers.startingWith(w, func(t trigger) bool {
-			if i := s.topicOf[&t[0]]; i < first && t.at(words, at) && !s.offTopics[i].excused(words, at, len(t[0].words)) {
-				first = i
+			if i := s.topicOf[&t[0]]; (i < first || (s.offTopics[i].beforeRisks && !beforeRisks)) && t.at(words, at) && !s.offTopics[i].excused(words, at, len(t[0].words)) {
+				first = min(first, i)
+				beforeRisks = beforeRisks || s.offTopics[i].beforeRisks
 			}
 			return false
 		})
 	}
 	if first == len(s.offTopics) {
-		return ""
+		return offTopic{}, false
 	}
-	return s.offTopics[first].name
+	return s.offTopics[first], beforeRisks
 }
 
 // greetings are the phrases of a greeting, and the exclamations, that hold a word with a meaning

@@ -37,6 +37,11 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"could it be harmful to rub my feet daily", false, false, false},
 		{"what does a typical reflexology session involve", false, false, true},
 		{"is thai massage good", false, false, true},
+		// Something to do other than massage, in a question that names none, is not ours.
+		{"when can i drive after bunion surgery on my right foot", true, false, true},
+		{"rolled my ankle yesterday, should i be walking on it", true, false, true},
+		{"can i go for a walk after a foot massage", false, false, false},
+		{"my feet are sore after running, what helps", false, false, false},
 		{"are shiatsu foot massagers any good", false, false, false},
 		{"why am I sore after a massage", false, false, true},
 		{"how much does foot massage reduce anxiety?", false, false, false},
