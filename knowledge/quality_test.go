@@ -280,6 +280,7 @@ var qualitySets = []qualitySet{
 	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.41, false},
 	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.59, true},
 	{"safety20", "testdata/eval/safety20.jsonl", "holdout", 0.8, true},
+	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.61, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
