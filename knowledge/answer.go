@@ -168,6 +168,12 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
 	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(ix.signals.withoutIdioms(words))))
 	variants := ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
+	if inOtherLanguage(words) {
+		// A question in another language is mostly words no entry has, which say nothing of its
+		// topic: "Pourquoi faire un massage des pieds ?" asks about foot massage. The words the
+		// base knows, its synonyms in those languages among them, are the question.
+		variants = slices.DeleteFunc(variants, ix.vocab.unknown)
+	}
 	f.terms = len(variants)
 	f.variants = variants
 	f.known = ix.vocab.knownWeight(variants)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // signals reads a question for what the policy must know before any search: a risk the
@@ -304,13 +305,37 @@ func wordsOf(s string) []string {
 	})
 	// An apostrophe inside a word is part of it ("can't"); around one it is a quotation mark
 	// ("his arm is 'heavy'").
-	out := words[:0]
-	for _, w := range words {
-		if w = strings.Trim(w, "'"); w != "" {
-			out = append(out, w)
+	out := words[:0] // in place: out never overtakes words, until a compound is split
+	for i, w := range words {
+		if w = strings.Trim(w, "'"); w == "" {
+			continue
 		}
+		if head, rest, ok := footCompound(w); ok {
+			if len(out) == i { // the next word would be overwritten: copy to a slice of its own
+				out = append(make([]string, 0, len(words)+1), out...)
+			}
+			out = append(out, head, rest)
+			continue
+		}
+		out = append(out, w)
 	}
 	return out
+}
+
+// footHeads start the compounds of German and Dutch that name the foot and something done to
+// it in one word ("Fußmassage", "voetreflexologie", "Fußmassagegeräte"): split, the foot and the
+// massage are each a word the base knows.
+var footHeads = []string{"fuß", "fuss", "voet"}
+
+// footCompound splits a compound that opens with a foot head and goes on with a word of four
+// letters or more, other than a ball: "fußball" and "voetbal" are football.
+func footCompound(w string) (head, rest string, ok bool) {
+	for _, h := range footHeads {
+		if rest, ok := strings.CutPrefix(w, h); ok && utf8.RuneCountInString(rest) >= 4 && !strings.HasPrefix(rest, "bal") && !strings.HasPrefix(rest, "bäl") {
+			return h, rest, true
+		}
+	}
+	return "", "", false
 }
 
 // trigger is a trigger phrase split into words, once, when the index is built: splitting every

@@ -849,6 +849,21 @@ func TestQuotesAreNotPartOfWords(t *testing.T) {
 	}
 }
 
+// TestFootCompoundsAreSplit: "Fußmassage" is the foot and the massage, two words the base
+// knows; "Fußball" is football.
+func TestFootCompoundsAreSplit(t *testing.T) {
+	for q, want := range map[string]string{
+		"Fußmassage am Abend":          "fuß massage am abend",
+		"voetreflexologie, werkt het?": "voet reflexologie werkt het",
+		"Fußball und Voetbal":          "fußball und voetbal",
+		"fußpflege fuss":               "fuß pflege fuss",
+	} {
+		if got := strings.Join(wordsOf(q), " "); got != want {
+			t.Errorf("wordsOf(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
 // TestOneTypoChangesAtMostTwoLetters: the letter-set test that spares most edit distances must
 // never turn away a word one typo from a trigger's.
 func TestOneTypoChangesAtMostTwoLetters(t *testing.T) {
