@@ -253,7 +253,10 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"should i get", "should i do", "should i massage", "should i rub", "should i try",
 	"should my", "should he", "should she", "should we", "should they", "should i still",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
-	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried"), false, nil)
+	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried",
+	// the same in the other languages of synonyms.yaml ("¿puedo...?", "darf ich...?", "è sicuro?")
+	"puedo", "puede", "podemos", "posso", "pode", "darf", "dürfen", "peux", "peut", "puis-je", "mag ik", "kan ik", "mogen",
+	"seguro", "segura", "sicuro", "sicura", "sûr", "sûre", "sicher", "veilig", "bezpieczn*", "mogę", "można"), false, nil)
 
 // massageTriggers name the doing of it, its steps and its tools: a question that names a risk
 // and none of these, nor the feet, is about the risk itself ("what is toe fungus?"), not about
