@@ -281,6 +281,7 @@ var qualitySets = []qualitySet{
 	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.59, true},
 	{"safety20", "testdata/eval/safety20.jsonl", "holdout", 0.8, true},
 	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.61, true},
+	{"safety21", "testdata/eval/safety21.jsonl", "tune", 0.87, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
