@@ -42,6 +42,7 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"rolled my ankle yesterday, should i be walking on it", true, false, true},
 		{"can i go for a walk after a foot massage", false, false, false},
 		{"my feet are sore after running, what helps", false, false, false},
+		{"is it safe to do while pregnant if i still run", true, false, false},
 		{"are shiatsu foot massagers any good", false, false, false},
 		{"why am I sore after a massage", false, false, true},
 		{"how much does foot massage reduce anxiety?", false, false, false},
