@@ -152,6 +152,8 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		personal:   ix.signals.personal(words),
 		exact:      ix.phrasings[phrasingKey(words)],
 		overview:   ix.overview,
+		routine:    ix.routine,
+		asksHow:    asksHowTo(words),
 	}
 	topic, beforeRisks := ix.signals.offTopicOf(words)
 	f.offTopic, f.offTopicBeforeRisks = topic.name, beforeRisks
@@ -241,6 +243,24 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	}
 	return f, hits, safetyEntry, nil
 }
+
+// asksHowTo reports whether a question opens by asking how something is done: "how to", "how
+// do I", "how should you", or the word for how in the other languages of synonyms.yaml, whose
+// next words are filler there ("comment faire", "cómo hacer", "wie macht man").
+func asksHowTo(words []string) bool {
+	if len(words) < 2 {
+		return false
+	}
+	if words[0] == "how" {
+		return howFollowers[words[1]]
+	}
+	return otherHowWords[words[0]]
+}
+
+var (
+	howFollowers  = map[string]bool{"to": true, "do": true, "should": true, "can": true, "would": true, "does": true}
+	otherHowWords = map[string]bool{"comment": true, "cómo": true, "como": true, "come": true, "wie": true, "hoe": true, "jak": true}
+)
 
 // asksAfresh reports whether a clause is a question of its own, not about what the clause
 // before it named: it opens with a question word and neither goes on with that sentence ("...,

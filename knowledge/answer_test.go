@@ -204,6 +204,12 @@ func TestAQuestionThatNamesOnlyTheSubjectGetsTheOverview(t *testing.T) {
 			t.Errorf("%q: %s %v by %s, want the overview", q, a.Outcome, a.Entry, a.Rule)
 		}
 	}
+	// Asked how it is done, the subject alone is the routine's question.
+	for _, q := range []string{"how to do a foot massage", "how do you massage feet?"} {
+		if a := answer(t, ix, q); !a.Answered() || a.Entry.Kind != knowledge.KindRoutine {
+			t.Errorf("%q: %s %v by %s, want the routine", q, a.Outcome, a.Entry, a.Rule)
+		}
+	}
 	// Half the subject is not the subject: a greeting to the server's "foot friends" is one.
 	for _, q := range []string{"feet", "good morning foot friends ☀️"} {
 		if a := answer(t, ix, q); a.Outcome != knowledge.Greeting {
@@ -435,6 +441,7 @@ func TestQuestionsInOtherLanguagesFindTheirEntry(t *testing.T) {
 		"qu'est-ce que la réflexologie plantaire ?":    "reflexology-vs-massage",
 		"was bringt eine Fußmassage vor dem Schlafen?": "benefit-sleep",
 		"pourquoi se faire masser les pieds ?":         "overview",
+		"como fazer uma boa massagem nos pés?":         "self-massage-routine",
 	} {
 		a := answer(t, ix, q)
 		if a.Entry == nil || a.Entry.ID != want {

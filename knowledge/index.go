@@ -77,6 +77,7 @@ type Index struct {
 	signals    *signals               // risks, emergencies, off-topic words, compiled once
 	thresholds thresholds             // the policy's; fitted, except in TestFitThresholds
 	safetyKind []*Entry               // the entries of kind safety, looked up once
+	routine    *Entry                 // the first entry of kind routine, nil if none
 	overview   *Entry                 // the first entry of kind overview, nil if none
 	phrasings  map[string]*Entry      // each entry's questions and title by phrasingKey (see exact-phrasing)
 	presearch  map[string]interface{} // read-only; see readIndex
@@ -140,6 +141,9 @@ func NewIndex(b *Base) (*Index, error) {
 		safetyKind: b.OfKind(KindSafety), phrasings: map[string]*Entry{}}
 	if o := b.OfKind(KindOverview); len(o) > 0 {
 		ix.overview = o[0]
+	}
+	if r := b.OfKind(KindRoutine); len(r) > 0 {
+		ix.routine = r[0]
 	}
 	for _, e := range b.Entries {
 		for _, q := range append([]string{e.Title}, e.Questions...) {

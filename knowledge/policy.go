@@ -91,6 +91,11 @@ type features struct {
 	// overview is the entry that answers a question about the subject as a whole ("what is a
 	// foot massage?"): the first of kind overview, nil if there is none.
 	overview *Entry
+	// asksHow: the question asks how it is done ("how to do a foot massage", "comment faire un
+	// massage des pieds"); see asksHowTo.
+	asksHow bool
+	// routine is the entry that answers how it is done: the first of kind routine, nil if none.
+	routine *Entry
 }
 
 // decision is what the policy chose.
@@ -133,6 +138,16 @@ var policy = []policyRule{
 		reason: "who or when not to massage, and what its risks are, is the safety entry's question, even when another entry shares more words (\"how long\" in \"when shouldn't I\")",
 		when:   func(f features, _ []hit, _ thresholds) bool { return f.avoid || f.asksRisks },
 		then:   safetyOnly,
+	},
+	{
+		name:   "subject-how",
+		reason: "a question that names only the subject and asks how it is done (\"how to do a foot massage\", \"como fazer uma massagem nos pés\") is the routine's",
+		when: func(f features, _ []hit, _ thresholds) bool {
+			return f.subjectOnly && f.asksHow && !f.safety && f.routine != nil
+		},
+		then: func(f features, _ []hit, _ *Entry, _ thresholds) decision {
+			return decision{outcome: Answered, entries: []*Entry{f.routine}}
+		},
 	},
 	{
 		name:   "subject-only",

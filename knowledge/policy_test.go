@@ -14,6 +14,7 @@ var (
 	policySleep    = &Entry{ID: "benefit-sleep", Kind: KindBenefit}
 	policyPain     = &Entry{ID: "benefit-pain", Kind: KindBenefit}
 	policyOverview = &Entry{ID: "overview", Kind: KindOverview}
+	policyRoutine  = &Entry{ID: "self-massage-routine", Kind: KindRoutine}
 	policyTh       = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
 	sureHits       = []hit{{entry: policyHowLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: policySleep, coverage: 0.2, score: 0.5, rank: 0.3}}
 	weakHits       = []hit{{entry: policySleep, coverage: 0.3, score: 0.4, rank: 0.6}}
@@ -33,6 +34,7 @@ var policyCases = []struct {
 	{"chest pain is an emergency", features{terms: 2, known: 1, emergency: true}, nil, "emergency", Emergency, nil},
 	{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
 		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true, asked: &sureHits[0]}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
+	{"how to do a foot massage: only the subject, asked how, the routine", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, asksHow: true, overview: policyOverview, routine: policyRoutine}, sureHits, "subject-how", Answered, []*Entry{policyRoutine}},
 	{"what is a foot massage: only the subject, the overview", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, overview: policyOverview}, sureHits, "subject-only", Answered, []*Entry{policyOverview}},
 	{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},
 	{"what can you do: only words every entry has", features{terms: 1, known: 0.1}, sureHits, "no-topic", Greeting, nil},

@@ -282,6 +282,7 @@ var qualitySets = []qualitySet{
 	{"safety20", "testdata/eval/safety20.jsonl", "holdout", 0.8, true},
 	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.61, true},
 	{"safety21", "testdata/eval/safety21.jsonl", "tune", 0.87, false},
+	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.41, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
