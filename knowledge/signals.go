@@ -282,6 +282,10 @@ var avoidTriggers = compileTriggers([]string{
 	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
 	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
 	"which + should not", "which + shouldn't", "which + shouldnt", "which + not to", "which + not be", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
+	// the same in the other languages of synonyms.yaml ("chi non può", "quem não deve", "wer darf nicht")
+	// (as phrases: "non" and "ne" are in most sentences of those languages)
+	"chi non", "quem não", "quem nao", "quién no", "quien no", "qui ne", "wer darf nicht", "wer sollte nicht", "wer kann nicht", "wie mag niet",
+	"wie niet", "kto nie", "quand ne", "cuándo no", "quando não", "quando non", "wann nicht", "wanneer niet", "kiedy nie",
 }, false, nil)
 
 // risksTriggers ask what the risks are, in general: the safety entry's question too, but not
