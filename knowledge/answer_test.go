@@ -442,6 +442,7 @@ func TestQuestionsInOtherLanguagesFindTheirEntry(t *testing.T) {
 		"was bringt eine Fußmassage vor dem Schlafen?": "benefit-sleep",
 		"pourquoi se faire masser les pieds ?":         "overview",
 		"como fazer uma boa massagem nos pés?":         "self-massage-routine",
+		"wie funktioniert eine Fußmassage?":            "what-happens",
 	} {
 		a := answer(t, ix, q)
 		if a.Entry == nil || a.Entry.ID != want {

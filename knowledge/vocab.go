@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -57,11 +58,22 @@ var otherStopWords = func() map[string]bool {
 func inOtherLanguage(words []string) bool {
 	n := 0
 	for _, w := range words {
-		if otherStopWords[w] && utf8.RuneCountInString(w) >= 2 {
+		if (otherStopWords[w] && utf8.RuneCountInString(w) >= 2) || hasAccent(w) {
 			n++
 		}
 	}
 	return n >= 2 && 4*n >= len(words)
+}
+
+// hasAccent reports whether a word has a letter outside ASCII, as English words seldom do
+// ("Füße", "réflexologie", "działa"): a sign of another language, as its stop words are.
+func hasAccent(w string) bool {
+	for _, r := range w {
+		if r > unicode.MaxASCII && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
