@@ -277,12 +277,12 @@ var qualitySets = []qualitySet{
 	{"safety16", "testdata/eval/safety16.jsonl", "holdout", 0.82, true},
 	{"real9-tune", "testdata/eval/real9.jsonl", "tune", 0.8, false},
 	{"real9-holdout", "testdata/eval/real9.jsonl", "holdout", 0.76, true},
-	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.41, false},
-	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.59, true},
-	{"safety20", "testdata/eval/safety20.jsonl", "holdout", 0.8, true},
-	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.61, true},
+	{"real9intl-tune", "testdata/eval/real9intl.jsonl", "tune", 0.68, false},
+	{"real9intl-holdout", "testdata/eval/real9intl.jsonl", "holdout", 0.62, true},
+	{"safety20", "testdata/eval/safety20.jsonl", "holdout", 0.82, true},
+	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.65, true},
 	{"safety21", "testdata/eval/safety21.jsonl", "tune", 0.87, false},
-	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.41, false},
+	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.45, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
