@@ -283,6 +283,7 @@ var qualitySets = []qualitySet{
 	{"real12", "testdata/eval/real12.jsonl", "holdout", 0.65, true},
 	{"safety21", "testdata/eval/safety21.jsonl", "tune", 0.87, false},
 	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.45, false},
+	{"safety22", "testdata/eval/safety22.jsonl", "tune", 0.87, false},
 }
 
 func TestAnswerQuality(t *testing.T) {

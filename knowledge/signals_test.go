@@ -459,6 +459,14 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"the toddler hasn't had a wet nappy all day and his eyes look sunken",
 		"her hand went white and then blue and it's cold as ice",
 		"ineens hangt haar gezicht aan één kant",
+		"out of nowhere grandad keeps asking what year it is",
+		"worst headache of my life came on out of nowhere",
+		"my aunt is coughing up blood",
+		"newborn has had dry nappies all day",
+		"she took a whole week of her pills in one go",
+		"she burnt her foot on the oven door and the skin is white and peeling",
+		"i'm giving him first aid, he collapsed and isn't breathing",
+		"my dad collapsed on the golf course and isn't breathing",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -814,6 +822,9 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"breathless? nope. dizzy? nope. just tired feet, how often should i rub them",
 		"my brother nearly passed out laughing, anyway how often should i rub my feet",
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
+		"cpr refresher course at work today, my feet ache, how long should i rub them",
+		"my hamster died last night, how often should i rub my feet",
+		"last march i fainted at a gig and i've been completely fine since, how often should i rub my feet",
 	} {
 		w := wordsOf(q)
 		if s.safety(w) || s.emergency(w) {
