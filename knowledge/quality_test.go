@@ -284,6 +284,7 @@ var qualitySets = []qualitySet{
 	{"safety21", "testdata/eval/safety21.jsonl", "tune", 0.87, false},
 	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.45, false},
 	{"safety22", "testdata/eval/safety22.jsonl", "tune", 0.87, false},
+	{"safety23", "testdata/eval/safety23.jsonl", "tune", 0.9, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
