@@ -467,6 +467,7 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"she burnt her foot on the oven door and the skin is white and peeling",
 		"i'm giving him first aid, he collapsed and isn't breathing",
 		"my dad collapsed on the golf course and isn't breathing",
+		"my toddler swallowed a button battery an hour ago",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -824,6 +825,7 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"the kids were pretending to faint in the garden, what oil is best for a foot rub",
 		"cpr refresher course at work today, my feet ache, how long should i rub them",
 		"my hamster died last night, how often should i rub my feet",
+		"where do i buy a button battery for my foot massager's remote",
 		"last march i fainted at a gig and i've been completely fine since, how often should i rub my feet",
 	} {
 		w := wordsOf(q)
