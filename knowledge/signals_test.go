@@ -826,6 +826,7 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"cpr refresher course at work today, my feet ache, how long should i rub them",
 		"my hamster died last night, how often should i rub my feet",
 		"where do i buy a button battery for my foot massager's remote",
+		"snow day, my feet are freezing and i'm drowsy, foot massage before my nap?",
 		"last march i fainted at a gig and i've been completely fine since, how often should i rub my feet",
 	} {
 		w := wordsOf(q)
