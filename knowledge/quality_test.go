@@ -285,6 +285,7 @@ var qualitySets = []qualitySet{
 	{"real13intl", "testdata/eval/real13intl.jsonl", "tune", 0.45, false},
 	{"safety22", "testdata/eval/safety22.jsonl", "tune", 0.87, false},
 	{"safety23", "testdata/eval/safety23.jsonl", "tune", 0.9, false},
+	{"safety24", "testdata/eval/safety24.jsonl", "tune", 0.9, false},
 }
 
 func TestAnswerQuality(t *testing.T) {

@@ -468,6 +468,9 @@ func TestEmergenciesInManyWords(t *testing.T) {
 		"i'm giving him first aid, he collapsed and isn't breathing",
 		"my dad collapsed on the golf course and isn't breathing",
 		"my toddler swallowed a button battery an hour ago",
+		"my dad took about 20 paracetamol last night",
+		"the guy at the next desk just dropped and i can't find a pulse",
+		"diabetic nan is so drowsy i can barely rouse her",
 	} {
 		if !s.emergency(wordsOf(q)) {
 			t.Errorf("%q: no call for help", q)
@@ -827,6 +830,7 @@ func TestOrdinaryMessagesRaiseNoAlarm(t *testing.T) {
 		"my hamster died last night, how often should i rub my feet",
 		"where do i buy a button battery for my foot massager's remote",
 		"snow day, my feet are freezing and i'm drowsy, foot massage before my nap?",
+		"my mum takes 20 different pills a day, is a foot rub ok for her",
 		"last march i fainted at a gig and i've been completely fine since, how often should i rub my feet",
 	} {
 		w := wordsOf(q)
