@@ -286,6 +286,7 @@ var qualitySets = []qualitySet{
 	{"safety22", "testdata/eval/safety22.jsonl", "tune", 0.87, false},
 	{"safety23", "testdata/eval/safety23.jsonl", "tune", 0.9, false},
 	{"safety24", "testdata/eval/safety24.jsonl", "tune", 0.9, false},
+	{"real14intl", "testdata/eval/real14intl.jsonl", "tune", 0.54, false},
 }
 
 func TestAnswerQuality(t *testing.T) {

@@ -286,6 +286,8 @@ var avoidTriggers = compileTriggers([]string{
 	// (as phrases: "non" and "ne" are in most sentences of those languages)
 	"chi non", "quem não", "quem nao", "quién no", "quien no", "qui ne", "wer darf nicht", "wer sollte nicht", "wer kann nicht", "wie mag niet",
 	"wie niet", "kto nie", "quand ne", "cuándo no", "quando não", "quando non", "wann nicht", "wanneer niet", "kiedy nie",
+	"wann + verzichten", "wann + vermeiden", "quand + éviter", "quand + eviter", "cuándo + evitar", "cuando + evitar", "quando + evitar", "quando + evitare",
+	"wanneer + vermijden", "kiedy + unikać", "kiedy + unikac",
 }, false, nil)
 
 // risksTriggers ask what the risks are, in general: the safety entry's question too, but not
