@@ -427,9 +427,13 @@ func (l *loader) groups(file string, line int, n ast.Node) {
 			l.problem(file, at, "group %q has no words: list the words or phrases it stands for", name)
 		}
 		lines := itemLines(n, name, at)
+		decimals := decimalItems(n, name)
 		for i, p := range phrases {
 			p = strings.ToLower(strings.TrimSpace(p))
 			switch {
+			case decimals[i] != "":
+				// YAML reads 2.0 as the number 2, which would then match "type 2 diabetic".
+				l.problem(file, lines(i), "group %q phrase %d (%s) is read as the number %s: write it in quotes (\"%s\")", name, i+1, decimals[i], p, decimals[i])
 			case strings.ContainsAny(p, "+{}"):
 				l.problem(file, lines(i), "group %q phrase %d (%q): a group holds plain words or phrases, without + or another {group}", name, i+1, p)
 			case hasEmptyPart(p):
@@ -483,6 +487,23 @@ func itemLines(n ast.Node, key string, line int) func(int) int {
 		}
 		return line
 	}
+}
+
+// decimalItems returns, by place, the items of the list under key that YAML reads as decimal
+// numbers, as they were written ("2.0"); the others are "".
+func decimalItems(n ast.Node, key string) map[int]string {
+	out := map[int]string{}
+	values, _ := mappingValues(n)
+	for _, kv := range values {
+		if seq, ok := kv.Value.(*ast.SequenceNode); ok && kv.Key.String() == key {
+			for i, v := range seq.Values {
+				if f, ok := v.(*ast.FloatNode); ok {
+					out[i] = f.GetToken().Value
+				}
+			}
+		}
+	}
+	return out
 }
 
 // single records where a setting that may appear once was defined.
