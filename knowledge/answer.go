@@ -155,8 +155,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		routine:    ix.routine,
 		asksHow:    asksHowTo(words),
 	}
-	topic, beforeRisks := ix.signals.offTopicOf(words)
-	f.offTopic, f.offTopicBeforeRisks = topic.name, beforeRisks
+	f.offTopic, f.offTopicBeforeRisks = ix.signals.offTopicOf(words)
 	asked := askedClause(q)
 	if f.offTopic != "" {
 		// A topic named only in the story before the question is not what was asked, when the

@@ -474,13 +474,7 @@ func (l *loader) checkGroupUses() {
 // itemLines returns the line of each item of the list under key in the mapping n, falling back
 // to line where the syntax tree does not say (a flow list on one line says it too).
 func itemLines(n ast.Node, key string, line int) func(int) int {
-	var items []ast.Node
-	values, _ := mappingValues(n)
-	for _, kv := range values {
-		if seq, ok := kv.Value.(*ast.SequenceNode); ok && kv.Key.String() == key {
-			items = seq.Values
-		}
-	}
+	items := listItems(n, key)
 	return func(i int) int {
 		if i < len(items) {
 			return max(lineOf(items[i]), line)
@@ -489,18 +483,25 @@ func itemLines(n ast.Node, key string, line int) func(int) int {
 	}
 }
 
+// listItems returns the items of the list under key in the mapping n, nil if there is none.
+func listItems(n ast.Node, key string) []ast.Node {
+	var items []ast.Node
+	values, _ := mappingValues(n)
+	for _, kv := range values {
+		if seq, ok := kv.Value.(*ast.SequenceNode); ok && kv.Key.String() == key {
+			items = seq.Values
+		}
+	}
+	return items
+}
+
 // decimalItems returns, by place, the items of the list under key that YAML reads as decimal
 // numbers, as they were written ("2.0"); the others are "".
 func decimalItems(n ast.Node, key string) map[int]string {
 	out := map[int]string{}
-	values, _ := mappingValues(n)
-	for _, kv := range values {
-		if seq, ok := kv.Value.(*ast.SequenceNode); ok && kv.Key.String() == key {
-			for i, v := range seq.Values {
-				if f, ok := v.(*ast.FloatNode); ok {
-					out[i] = f.GetToken().Value
-				}
-			}
+	for i, v := range listItems(n, key) {
+		if f, ok := v.(*ast.FloatNode); ok {
+			out[i] = f.GetToken().Value
 		}
 	}
 	return out

@@ -211,31 +211,37 @@ func (s *signals) withoutIdioms(words []string) []string {
 
 // offTopic returns the out-of-scope topic a question is about, or "".
 func (s *signals) offTopic(words []string) string {
-	t, _ := s.offTopicOf(words)
-	return t.name
+	name, _ := s.offTopicOf(words)
+	return name
 }
 
-// offTopicOf returns the out-of-scope topic a question is about (its name is "" if none), and
-// whether any topic it is about comes before risks: "when can I drive after bunion surgery?" is
-// about foot care first, and about driving, which a risk does not make a massage question.
-func (s *signals) offTopicOf(words []string) (topic offTopic, beforeRisks bool) {
-	first := len(s.offTopics) // the topic that comes first in scope.yaml wins
+// offTopicOf returns the out-of-scope topic a question is about ("" if none), the first of
+// scope.yaml's that it names, and whether any topic it names comes before risks: "when can I
+// drive after bunion surgery?" is about foot care first, and about driving, which a risk does
+// not make a massage question.
+func (s *signals) offTopicOf(words []string) (name string, beforeRisks bool) {
+	first := len(s.offTopics)
 	for at, w := range words {
 		if w == "" {
 			continue
 		}
 		s.offTopicTriggers.startingWith(w, func(t trigger) bool {
-			if i := s.topicOf[&t[0]]; (i < first || (s.offTopics[i].beforeRisks && !beforeRisks)) && t.at(words, at) && !s.offTopics[i].excused(words, at, len(t[0].words)) {
+			i := s.topicOf[&t[0]]
+			topic := s.offTopics[i]
+			if i >= first && (!topic.beforeRisks || beforeRisks) {
+				return false // a match would change neither answer
+			}
+			if t.at(words, at) && !topic.excused(words, at, len(t[0].words)) {
 				first = min(first, i)
-				beforeRisks = beforeRisks || s.offTopics[i].beforeRisks
+				beforeRisks = beforeRisks || topic.beforeRisks
 			}
 			return false
 		})
 	}
 	if first == len(s.offTopics) {
-		return offTopic{}, false
+		return "", false
 	}
-	return s.offTopics[first], beforeRisks
+	return s.offTopics[first].name, beforeRisks
 }
 
 // greetings are the phrases of a greeting, and the exclamations, that hold a word with a meaning
