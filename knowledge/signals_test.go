@@ -941,3 +941,26 @@ func TestAQuestionInAnotherLanguageIsKnownAsSuch(t *testing.T) {
 		}
 	}
 }
+
+// TestActivitiesComeBeforeRisks: something to do other than massage, in a question that names
+// no massage, is declined even when a risk and the feet are named (the topic comes before
+// risks); other topics give way to the safety entry there.
+func TestActivitiesComeBeforeRisks(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string]bool{
+		"when can i drive after bunion surgery on my right foot": true,
+		"rolled my ankle yesterday, should i be walking on it":   true,
+		"pregnant, can i get a foot massage at the nail salon":   false,
+		"is it safe to do while pregnant if i still run":         false,
+	} {
+		if _, got := ix.signals.offTopicOf(wordsOf(q)); got != want {
+			t.Errorf("%q: before risks %v, want %v", q, got, want)
+		}
+	}
+	if a := answerOf(t, ix, "when can i drive after bunion surgery on my right foot"); a.Answered() || !a.Safety {
+		t.Errorf("driving after foot surgery: %s by %s, safety %v; want declined with the safety notice", a.Outcome, a.Rule, a.Safety)
+	}
+	if a := answerOf(t, ix, "pregnant, can i get a foot massage at the nail salon"); !a.Answered() || a.Entry.Kind != KindSafety {
+		t.Errorf("a foot massage at the nail salon while pregnant: %s %v by %s, want the safety entry", a.Outcome, a.Entry, a.Rule)
+	}
+}
