@@ -11,8 +11,8 @@ import (
 // signals reads a question for what the policy must know before any search: a risk the
 // article names, an emergency, a question of permission or avoidance, a topic the base does not
 // cover. Risks, emergencies and off-topic words come from the knowledge files (notices.yaml,
-// scope.yaml), so moderators can extend them; how people ask permission is English, not
-// knowledge, and lives here.
+// scope.yaml), so moderators can extend them; how people ask permission or who should avoid is
+// language, not knowledge, and lives here, in English and the other languages of synonyms.yaml.
 type signals struct {
 	risks, emergencies noticeSignals
 	offTopics          []offTopic
