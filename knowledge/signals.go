@@ -262,7 +262,11 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried",
 	// the same in the other languages of synonyms.yaml ("¿puedo...?", "darf ich...?", "è sicuro?")
 	"puedo", "puede", "podemos", "posso", "pode", "darf", "dürfen", "peux", "peut", "puis-je", "mag ik", "kan ik", "mogen",
-	"seguro", "segura", "sicuro", "sicura", "sûr", "sûre", "sicher", "veilig", "bezpieczn*", "mogę", "można"), false, nil)
+	"seguro", "segura", "sicuro", "sicura", "sûr", "sûre", "sicher", "veilig", "bezpieczn*", "mogę", "można",
+	"può", "si può", "si puo", "kann man", "darf man", "kan je", "mag je", "kan men", "on peut", "se puede", "pode-se", "pode se",
+	"sécuritaire*", "securitaire*", "approprié*", "recomendable", "aconsejable", "consigliat*", "empfehlenswert", "aanbevolen",
+	"dangereu*", "peligros*", "perigos*", "pericolos*", "gefährlich*", "gevaarlijk*", "niebezpieczn*",
+	"risque*", "riesgo*", "risco*", "rischi*", "risiko*", "risico*", "ryzyk*"), false, nil)
 
 // massageTriggers name the doing of it, its steps and its tools: a question that names a risk
 // and none of these, nor the feet, is about the risk itself ("what is toe fungus?"), not about
@@ -298,7 +302,11 @@ var avoidTriggers = compileTriggers([]string{
 
 // risksTriggers ask what the risks are, in general: the safety entry's question too, but not
 // one that tells of a risk the asker has.
-var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "any risks", "any dangers"}, false, nil)
+var risksTriggers = compileTriggers([]string{"contraindicat*", "side effect*", "any risks", "any dangers",
+	// the same in the other languages of synonyms.yaml
+	"contre-indication*", "contre indication*", "contraindicacion*", "contraindicaç*", "controindicazion*", "kontraindikation*",
+	"gegenanzeige*", "contra-indicatie*", "contra indicatie*", "contra-indicaç*", "contra indicaç*", "przeciwwskazan*",
+	"effets secondaires", "efectos secundarios", "efeitos colaterais", "effetti collaterali", "nebenwirkung*", "bijwerking*", "skutki uboczne"}, false, nil)
 
 func (s *signals) avoid(words []string) bool { return matchesAny(words, avoidTriggers) }
 
@@ -332,10 +340,18 @@ func wordsOf(s string) []string {
 			out = append(out, head, rest)
 			continue
 		}
+		if foot, ok := soleWords[w]; ok {
+			w = foot
+		}
 		out = append(out, w)
 	}
 	return out
 }
+
+// soleWords are the Italian words for "of the sole", read as the foot: "riflessologia plantare" is
+// foot reflexology. A synonym could not say so, as they stem to the English "plantar", which is
+// a wart's or a fasciitis's and not a foot's in "plantar wart".
+var soleWords = map[string]string{"plantare": "piede", "plantari": "piedi"}
 
 // footHeads start the compounds of German and Dutch that name the foot and something done to
 // it in one word ("Fußmassage", "voetreflexologie", "Fußmassagegeräte"): split, the foot and the
