@@ -187,7 +187,8 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		besidesRisk = ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
 	}
 	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) && !ix.vocab.mentionsDomain(besidesRisk)
-	f.subjectOnly = ix.vocab.onlySubject(variants) && ix.vocab.namesWholeSubject(variants)
+	f.subjectWords = ix.vocab.onlySubject(variants)
+	f.subjectOnly = f.subjectWords && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
 		if ix.vocab.namesSubject(v) {
 			f.subjectTerms++

@@ -63,7 +63,10 @@ type features struct {
 	domain   bool    // names the subject itself: foot, feet, massage (see vocabulary.mentionsDomain)
 	// subjectOnly: every term is a word of the subject itself, and the whole subject is named
 	// ("foot massage", not "good morning foot friends"; see vocabulary.onlySubject)
-	subjectOnly  bool
+	subjectOnly bool
+	// subjectWords: every term is a word of the subject, the whole subject named or not ("how do
+	// I do the massage?", "¿cómo hacer el masaje?")
+	subjectWords bool
 	subjectTerms int
 	// variants are the question's meaningful terms, each with its synonyms.
 	variants   [][]string
@@ -141,9 +144,9 @@ var policy = []policyRule{
 	},
 	{
 		name:   "subject-how",
-		reason: "a question that names only the subject and asks how it is done (\"how to do a foot massage\", \"como fazer uma massagem nos pés\") is the routine's",
+		reason: "a question that names only the subject, or a word of it, and asks how it is done (\"how to do a foot massage\", \"how do I do the massage?\", \"como fazer uma massagem nos pés\") is the routine's",
 		when: func(f features, _ []hit, _ thresholds) bool {
-			return f.subjectOnly && f.asksHow && !f.safety && f.routine != nil
+			return f.subjectWords && f.asksHow && !f.safety && f.routine != nil
 		},
 		then: func(f features, _ []hit, _ *Entry, _ thresholds) decision {
 			return decision{outcome: Answered, entries: []*Entry{f.routine}}
