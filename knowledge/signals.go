@@ -259,7 +259,7 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"should i get", "should i do", "should i massage", "should i rub", "should i try",
 	"should my", "should he", "should she", "should we", "should they", "should i still",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
-	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried",
+	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried", "should i be massaging", "should i be rubbing", "watch out", "look out for", "precaution*", "hold off", "too soon", "skip",
 	// the same in the other languages of synonyms.yaml ("¿puedo...?", "darf ich...?", "è sicuro?")
 	"puedo", "puede", "podemos", "posso", "pode", "darf", "dürfen", "peux", "peut", "puis-je", "mag ik", "kan ik", "mogen",
 	"seguro", "segura", "sicuro", "sicura", "sûr", "sûre", "sicher", "veilig", "bezpieczn*", "mogę", "można",
