@@ -167,7 +167,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	// Typos are corrected once, up front, so that the search and the coverage see the same words.
-	aq := ix.analyzeQuestion(ix.vocab.correct(slices.Clone(ix.signals.withoutIdioms(words))))
+	aq := ix.analyzeQuestion(ix.vocab.correct(asksIfItWorks(slices.Clone(ix.signals.withoutIdioms(words)))))
 	variants := ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
 	if inOtherLanguage(words) {
 		// A question in another language is mostly words no entry has, which say nothing of its
@@ -628,3 +628,28 @@ func (ix *Index) namesWholeSubject(words []string) bool {
 // phrasingKey is how a question is compared with the entries' phrasings word for word: its
 // lowercase words, in order.
 func phrasingKey(words []string) string { return strings.Join(words, " ") }
+
+// asksIfItWorks returns the words of a question with "work" read as "proven" where the question
+// asks whether something works, not how: "does foot massage really work?" asks for the evidence,
+// "how does foot massage work?" and "what makes it work?" for what happens in the body. (The
+// English analyzer drops "how", so the two would be the same question to the search.) words is
+// changed in place.
+func asksIfItWorks(words []string) []string {
+	if slices.Contains(words, "how") || slices.Contains(words, "makes") || slices.Contains(words, "why") {
+		return words
+	}
+	for i, w := range words {
+		// "does reflexology work for anxiety?" asks about anxiety
+		if (w == "work" || w == "works") && i > 0 && worksAfter[words[i-1]] && (i+1 == len(words) || !worksFor[words[i+1]]) {
+			words[i] = "proven"
+		}
+	}
+	return words
+}
+
+// worksAfter are the words before "work" in a question whether something works ("does it really
+// work", "do foot rubs actually work"), not in one about work ("after work", "my work").
+var worksAfter = map[string]bool{"really": true, "actually": true, "truly": true, "even": true, "it": true, "they": true, "this": true,
+	"that": true, "these": true, "those": true, "massage": true, "massages": true, "reflexology": true, "rub": true, "rubs": true}
+
+var worksFor = map[string]bool{"for": true, "on": true, "with": true, "against": true}

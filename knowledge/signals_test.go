@@ -964,3 +964,18 @@ func TestActivitiesComeBeforeRisks(t *testing.T) {
 		t.Errorf("a foot massage at the nail salon while pregnant: %s %v by %s, want the safety entry", a.Outcome, a.Entry, a.Rule)
 	}
 }
+
+func TestAsksIfItWorks(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"but does foot massage really work", "but does foot massage really proven"},
+		{"do foot rubs actually work", "do foot rubs actually proven"},
+		{"how does foot massage work", "how does foot massage work"}, // what happens, not whether
+		{"what makes a foot massage actually work", "what makes a foot massage actually work"},
+		{"does reflexology work for anxiety", "does reflexology work for anxiety"}, // anxiety's question
+		{"my feet ache after work", "my feet ache after work"},                     // work as a job
+	} {
+		if got := strings.Join(asksIfItWorks(strings.Fields(tc.q)), " "); got != tc.want {
+			t.Errorf("asksIfItWorks(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
