@@ -162,7 +162,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		// question names the subject itself: "my heart sank at the spa's prices, how do I
 		// massage my own feet?" is the routine's question. ("I ran hills and my heel hurts. I
 		// need your help." asks nothing of the subject and stays off topic.)
-		if asked != nil && ix.signals.offTopic(asked) == "" && (ix.namesWholeSubject(asked) || (asksAfresh(asked) && ix.answersAlone(ctx, asked))) {
+		if asked != nil && ix.signals.offTopic(asked) == "" && (ix.namesWholeSubject(asked) || ((asksAfresh(asked) || ix.namesWholeSubject(words)) && ix.answersAlone(ctx, asked))) {
 			f.offTopic, f.offTopicBeforeRisks = "", false
 		}
 	}
