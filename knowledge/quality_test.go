@@ -287,6 +287,7 @@ var qualitySets = []qualitySet{
 	{"safety23", "testdata/eval/safety23.jsonl", "tune", 0.9, false},
 	{"safety24", "testdata/eval/safety24.jsonl", "tune", 0.9, false},
 	{"real14intl", "testdata/eval/real14intl.jsonl", "tune", 0.54, false},
+	{"safety28", "testdata/eval/safety28.jsonl", "holdout", 0.6, true},
 	{"chat4", "testdata/eval/chat4.jsonl", "holdout", 0.74, true},
 	{"safety27", "testdata/eval/safety27.jsonl", "tune", 0.6, false},
 	{"real15", "testdata/eval/real15.jsonl", "tune", 0.56, false},
