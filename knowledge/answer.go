@@ -639,7 +639,6 @@ func asksIfItWorks(words []string) []string {
 		return words
 	}
 	for i, w := range words {
-		// "does reflexology work for anxiety?" asks about anxiety
 		if (w == "work" || w == "works") && i > 0 && worksAfter[words[i-1]] && (i+1 == len(words) || !worksFor[words[i+1]]) {
 			words[i] = "proven"
 		}
@@ -652,4 +651,6 @@ func asksIfItWorks(words []string) []string {
 var worksAfter = map[string]bool{"really": true, "actually": true, "truly": true, "even": true, "it": true, "they": true, "this": true,
 	"that": true, "these": true, "those": true, "massage": true, "massages": true, "reflexology": true, "rub": true, "rubs": true}
 
+// worksFor are the words after "work" that name what it should work on: "does reflexology work
+// for anxiety?" asks about anxiety, not for the evidence.
 var worksFor = map[string]bool{"for": true, "on": true, "with": true, "against": true}

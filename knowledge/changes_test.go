@@ -138,3 +138,24 @@ func TestAWordAddedToAGroupIsAChange(t *testing.T) {
 		t.Error("the new group word does not count in the rules that name the group")
 	}
 }
+
+// TestARepeatedPhraseIsAWarning: a trigger or group phrase written twice in one list changes no
+// answer, but it is a paste gone twice; the moderator hears of it, at its line, and the base
+// stays in service.
+func TestARepeatedPhraseIsAWarning(t *testing.T) {
+	for _, tc := range []struct{ old, new, want string }{
+		{"    - pacemaker\n", "    - pacemaker\n    - pacemaker\n", `safety trigger`},
+		{"  chest: [chest, sternum,", "  chest: [chest, sternum, chest,", `group "chest" phrase 3 ("chest") repeats phrase 1`},
+	} {
+		_, after := editedNotices(t, tc.old, tc.new)
+		var found []string
+		for _, w := range after.Warnings {
+			if strings.Contains(w.String(), "repeats") {
+				found = append(found, w.String())
+			}
+		}
+		if len(found) != 1 || !strings.Contains(found[0], tc.want) || !strings.Contains(found[0], "notices.yaml:") {
+			t.Errorf("%q written twice: warnings %q, want one naming notices.yaml and %s", strings.TrimSpace(tc.old), found, tc.want)
+		}
+	}
+}

@@ -399,6 +399,25 @@ func (l *loader) triggers(file string, lines func(int) int, what string, list []
 		}
 		l.groupUses = append(l.groupUses, uses...)
 	}
+	for i, first := range repeats(list) {
+		l.warn(file, lines(i), "", "%s trigger %d (%q) repeats trigger %d: one is enough", what, i+1, list[i], first+1)
+	}
+}
+
+// repeats maps the place of each phrase of list that an earlier one already says, word for word,
+// to the place of that earlier one. A repeat changes nothing, but it is usually a paste that
+// went twice, and it hides how long a list really is.
+func repeats(list []string) map[int]int {
+	first := make(map[string]int, len(list))
+	out := map[int]int{}
+	for i, p := range list {
+		if j, ok := first[p]; ok {
+			out[i] = j
+		} else {
+			first[p] = i
+		}
+	}
+	return out
 }
 
 // groups reads the word groups: a mapping of names to lists of words or phrases.
@@ -440,6 +459,9 @@ func (l *loader) groups(file string, line int, n ast.Node) {
 				l.problem(file, lines(i), "group %q phrase %d is empty: write a word or phrase", name, i+1)
 			}
 			phrases[i] = p
+		}
+		for i, first := range repeats(phrases) {
+			l.warn(file, lines(i), "", "group %q phrase %d (%q) repeats phrase %d: one is enough", name, i+1, phrases[i], first+1)
 		}
 		out[name] = phrases
 	}
