@@ -287,12 +287,12 @@ var qualitySets = []qualitySet{
 	{"safety23", "testdata/eval/safety23.jsonl", "tune", 0.9, false},
 	{"safety24", "testdata/eval/safety24.jsonl", "tune", 0.9, false},
 	{"real14intl", "testdata/eval/real14intl.jsonl", "tune", 0.54, false},
-	{"safety28", "testdata/eval/safety28.jsonl", "holdout", 0.6, true},
-	{"chat4", "testdata/eval/chat4.jsonl", "holdout", 0.74, true},
-	{"safety27", "testdata/eval/safety27.jsonl", "tune", 0.6, false},
+	{"safety25", "testdata/eval/safety25.jsonl", "tune", 0.65, false},
 	{"real15", "testdata/eval/real15.jsonl", "tune", 0.56, false},
 	{"safety26", "testdata/eval/safety26.jsonl", "holdout", 0.66, true},
-	{"safety25", "testdata/eval/safety25.jsonl", "tune", 0.65, false},
+	{"safety27", "testdata/eval/safety27.jsonl", "tune", 0.6, false},
+	{"chat4", "testdata/eval/chat4.jsonl", "holdout", 0.74, true},
+	{"safety28", "testdata/eval/safety28.jsonl", "holdout", 0.6, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
