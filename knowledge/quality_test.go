@@ -293,6 +293,7 @@ var qualitySets = []qualitySet{
 	{"safety27", "testdata/eval/safety27.jsonl", "tune", 0.6, false},
 	{"chat4", "testdata/eval/chat4.jsonl", "holdout", 0.74, true},
 	{"safety28", "testdata/eval/safety28.jsonl", "holdout", 0.6, true},
+	{"chat5", "testdata/eval/chat5.jsonl", "holdout", 0.88, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
