@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
+	"runtime"
 	"strings"
 
 	"github.com/footbot/footbot/internal/config"
@@ -68,33 +70,99 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 	}
 	defer live.Close()
 
-	enc := json.NewEncoder(stdout)
-	answer := func(q string) error {
+	reply := func(q string) ([]byte, error) {
 		a, err := live.Answer(ctx, q)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if *asJSON {
-			return enc.Encode(toJSON(a))
+			return json.Marshal(toJSON(a))
 		}
-		_, err = fmt.Fprintf(stdout, "%s\n\n", a.Text())
-		return err
+		return []byte(a.Text() + "\n"), nil
 	}
 	if fs.NArg() > 0 {
-		return answer(strings.Join(fs.Args(), " "))
+		return writeReply(stdout, reply, strings.Join(fs.Args(), " "))
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20) // a pasted paragraph is fine; CleanQuestion caps it
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" && !*asJSON {
-			continue
+	var lines iter.Seq[string] = func(yield func(string) bool) {
+		for sc.Scan() {
+			// JSON keeps one output line per input line, so a script can zip them.
+			if strings.TrimSpace(sc.Text()) == "" && !*asJSON {
+				continue
+			}
+			if !yield(sc.Text()) {
+				return
+			}
 		}
-		if err := answer(sc.Text()); err != nil {
-			return err
-		}
+	}
+	if err := answerInOrder(ctx, lines, runtime.GOMAXPROCS(0), reply, stdout); err != nil {
+		return err
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read questions: %w", err)
+	}
+	return nil
+}
+
+func writeReply(w io.Writer, reply func(string) ([]byte, error), q string) error {
+	b, err := reply(q)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// answerInOrder replies to each question with up to workers of them in flight, and writes the
+// replies in the order the questions came: a file of 20,000 questions is answered on every core,
+// and its output still lines up with its input. The first error stops it.
+func answerInOrder(ctx context.Context, questions iter.Seq[string], workers int, reply func(string) ([]byte, error), w io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		b   []byte
+		err error
+	}
+	// pending holds each question's result-to-be in input order; its buffer bounds how far the
+	// readers run ahead of the writer.
+	pending := make(chan chan result, 4*workers)
+	slots := make(chan struct{}, workers)
+	go func() {
+		defer close(pending)
+		for q := range questions {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			// Every result in pending has a worker that will fill it.
+			r := make(chan result, 1)
+			select {
+			case pending <- r:
+			case <-ctx.Done():
+				<-slots
+				return
+			}
+			go func() {
+				defer func() { <-slots }()
+				b, err := reply(q)
+				r <- result{b, err}
+			}()
+		}
+	}()
+	for r := range pending {
+		res := <-r
+		if res.err == nil {
+			_, res.err = fmt.Fprintf(w, "%s\n", res.b)
+		}
+		if res.err != nil {
+			cancel()
+			for r := range pending { // let the reader and the workers finish
+				<-r
+			}
+			return res.err
+		}
 	}
 	return nil
 }
