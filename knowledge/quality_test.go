@@ -296,6 +296,8 @@ var qualitySets = []qualitySet{
 	{"chat5", "testdata/eval/chat5.jsonl", "holdout", 0.88, true},
 	{"safety29-tune", "testdata/eval/safety29.jsonl", "tune", 0.78, false},
 	{"safety29-holdout", "testdata/eval/safety29.jsonl", "holdout", 0.83, true},
+	{"real16-tune", "testdata/eval/real16.jsonl", "tune", 0.74, false},
+	{"real16-holdout", "testdata/eval/real16.jsonl", "holdout", 0.76, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
