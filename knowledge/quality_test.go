@@ -298,6 +298,7 @@ var qualitySets = []qualitySet{
 	{"safety29-holdout", "testdata/eval/safety29.jsonl", "holdout", 0.83, true},
 	{"real16-tune", "testdata/eval/real16.jsonl", "tune", 0.74, false},
 	{"real16-holdout", "testdata/eval/real16.jsonl", "holdout", 0.76, true},
+	{"chat6", "testdata/eval/chat6.jsonl", "tune", 0.77, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
