@@ -299,6 +299,7 @@ var qualitySets = []qualitySet{
 	{"real16-tune", "testdata/eval/real16.jsonl", "tune", 0.74, false},
 	{"real16-holdout", "testdata/eval/real16.jsonl", "holdout", 0.76, true},
 	{"chat6", "testdata/eval/chat6.jsonl", "tune", 0.77, false},
+	{"safety31", "testdata/eval/safety31.jsonl", "tune", 0.7, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
