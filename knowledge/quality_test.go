@@ -300,6 +300,7 @@ var qualitySets = []qualitySet{
 	{"real16-holdout", "testdata/eval/real16.jsonl", "holdout", 0.76, true},
 	{"chat6", "testdata/eval/chat6.jsonl", "tune", 0.77, false},
 	{"safety31", "testdata/eval/safety31.jsonl", "tune", 0.7, false},
+	{"safety30", "testdata/eval/safety30.jsonl", "holdout", 0.73, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
