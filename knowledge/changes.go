@@ -215,6 +215,16 @@ func settingsDiff(old, b *Base) []SettingChange {
 	list("domain", "domain words", old.Domain, b.Domain)
 	list("groups", "word groups", groupLines(old.Groups), groupLines(b.Groups))
 	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
+	list("cues", "emergency cues", cueLines(old.Cues), cueLines(b.Cues))
+	return out
+}
+
+// cueLines writes the threshold, the bias and each cue as comparable lines, in word order.
+func cueLines(c Cues) []string {
+	out := []string{fmt.Sprintf("threshold %g", c.Threshold), fmt.Sprintf("bias %g", c.Bias)}
+	for _, w := range slices.Sorted(maps.Keys(c.Weights)) {
+		out = append(out, fmt.Sprintf("%s %g", w, c.Weights[w]))
+	}
 	return out
 }
 

@@ -87,6 +87,8 @@ type Base struct {
 	Disclaimer string
 	Safety     Notice
 	Emergency  Notice
+	// Cues are the words that tell an emergency the triggers did not foresee (see Cues).
+	Cues Cues
 	// OutOfScope are topics close to foot massage that the base does not cover: a question
 	// about one is declined, however many of its words the entries share.
 	OutOfScope []OffTopic

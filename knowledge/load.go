@@ -212,8 +212,8 @@ type loader struct {
 	problems []Problem
 	warnings []Problem
 	// where each singular setting was defined, to report duplicates and missing ones
-	disclaimerAt, safetyAt, emergencyAt, domainAt, groupsAt string
-	groupUses                                               []groupUse // see checkGroupUses
+	disclaimerAt, safetyAt, emergencyAt, domainAt, groupsAt, cuesAt string
+	groupUses                                                       []groupUse // see checkGroupUses
 }
 
 func (l *loader) fileName(name string) string {
@@ -332,6 +332,13 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			}
 			*dst = n
 		}
+	case "cues":
+		var c Cues
+		if l.decode(file, line, kv.Value, &c) {
+			l.single(file, line, "cues", &l.cuesAt)
+			l.cues(file, line, kv.Value, c)
+			l.base.Cues = c
+		}
 	case "out_of_scope":
 		var topics []OffTopic
 		if l.decode(file, line, kv.Value, &topics) {
@@ -380,7 +387,31 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			l.base.Domain = words
 		}
 	default:
-		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, out_of_scope, synonyms, groups or domain)", key)
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, cues, out_of_scope, synonyms, groups or domain)", key)
+	}
+}
+
+// cues reports each cue that cannot count, at its own line.
+func (l *loader) cues(file string, line int, n ast.Node, c Cues) {
+	lines := map[string]int{}
+	if values, ok := mappingValues(n); ok {
+		for _, kv := range values {
+			if kv.Key.String() == "weights" {
+				if weights, ok := mappingValues(kv.Value); ok {
+					for _, w := range weights {
+						lines[strings.Trim(w.Key.String(), `"'`)] = lineOf(w.Key)
+					}
+				}
+			}
+		}
+	}
+	if len(c.Weights) == 0 {
+		l.problem(file, line, "cues has no weights: list words with how much each tells an emergency")
+	}
+	for _, word := range slices.Sorted(maps.Keys(c.Weights)) {
+		if p := cueProblem(word, c.Weights[word]); p != "" {
+			l.problem(file, max(lines[word], line), p, word)
+		}
 	}
 }
 

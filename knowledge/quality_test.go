@@ -233,7 +233,7 @@ var qualitySets = []qualitySet{
 	{"real-out-tune", "testdata/eval/real_outscope.jsonl", "tune", 0.87, false},
 	{"real-out-holdout", "testdata/eval/real_outscope.jsonl", "holdout", 0.74, true},
 	{"safety-tune", "testdata/eval/safety.jsonl", "tune", 0.91, false},
-	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.86, true},
+	{"safety-holdout", "testdata/eval/safety.jsonl", "holdout", 0.84, true},
 	{"safety2-tune", "testdata/eval/safety2.jsonl", "tune", 0.93, false},
 	{"safety2-holdout", "testdata/eval/safety2.jsonl", "holdout", 0.74, true},
 	{"real2-tune", "testdata/eval/real2.jsonl", "tune", 0.82, false},

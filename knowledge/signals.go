@@ -15,6 +15,7 @@ import (
 // language, not knowledge, and lives here, in English and the other languages of synonyms.yaml.
 type signals struct {
 	risks, emergencies noticeSignals
+	cues               Cues
 	offTopics          []offTopic
 	// offTopicTriggers are every topic's triggers in one set, so that a question is read once
 	// rather than once a topic; topicOf tells each trigger's topic by its first phrase.
@@ -167,7 +168,7 @@ func (t offTopic) excused(words []string, at, n int) bool {
 func newSignals(b *Base) *signals {
 	// Risks and emergencies tolerate a typo ("pregnent"): safety errs on the side of the
 	// notice. Off-topic words must be spelled right: "curing" is one letter from "during".
-	s := &signals{risks: newNoticeSignals(b.Safety, b.Groups), emergencies: newNoticeSignals(b.Emergency, b.Groups),
+	s := &signals{risks: newNoticeSignals(b.Safety, b.Groups), emergencies: newNoticeSignals(b.Emergency, b.Groups), cues: b.Cues,
 		offTopicTriggers: newTriggerSet(), topicOf: map[*phrase]int{}}
 	for i, t := range b.OutOfScope {
 		s.offTopics = append(s.offTopics, offTopic{t.Topic, compileTriggers(t.Unless, false, b.Groups), t.BeforeRisks})
@@ -196,7 +197,11 @@ func (s *signals) withoutRisks(words []string) []string {
 	return out
 }
 
-func (s *signals) emergency(words []string) bool { return s.emergencies.in(words) }
+// emergency reports whether words tell an emergency: by a trigger, or by cues that add up (see
+// Cues), read once the emergency's not: phrases are out ("that price gave me a heart attack").
+func (s *signals) emergency(words []string) bool {
+	return s.emergencies.in(words) || s.cues.tell(s.emergencies.not.without(words))
+}
 
 // withoutIdioms returns the words less the notices' not: phrases ("clotted cream", "feeling
 // blue"), which are no signs, nor should they draw the search to the entries about risks; and
