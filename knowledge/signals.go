@@ -261,7 +261,7 @@ var greetings = phraseSet([]string{"good morning", "good afternoon", "good eveni
 var permissionTriggers = compileTriggers(append(strings.Fields(`safe safely unsafe ok okay oke
 alright allowed dangerous danger risk* harm* careful avoid recommended advisable`),
 	"can i", "can we", "can my", "can he", "can she", "can they", "can you", "could i", "may i",
-	"should i get", "should i do", "should i massage", "should i rub", "should i try",
+	"should i get", "should i do", "should i massage", "should i rub", "should i try", "is it fine", "still fine", "fine or", "be fine",
 	"should my", "should he", "should she", "should we", "should they", "should i still",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried", "should i be massaging", "should i be rubbing", "watch out", "look out for", "precaution*", "hold off", "too soon", "skip",
