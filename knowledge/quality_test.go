@@ -301,6 +301,7 @@ var qualitySets = []qualitySet{
 	{"chat6", "testdata/eval/chat6.jsonl", "tune", 0.77, false},
 	{"safety31", "testdata/eval/safety31.jsonl", "tune", 0.7, false},
 	{"safety30", "testdata/eval/safety30.jsonl", "holdout", 0.73, true},
+	{"real17", "testdata/eval/real17.jsonl", "holdout", 0.48, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
