@@ -302,6 +302,7 @@ var qualitySets = []qualitySet{
 	{"safety31", "testdata/eval/safety31.jsonl", "tune", 0.7, false},
 	{"safety30", "testdata/eval/safety30.jsonl", "holdout", 0.73, true},
 	{"real17", "testdata/eval/real17.jsonl", "holdout", 0.48, true},
+	{"real18", "testdata/eval/real18.jsonl", "tune", 0.42, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
