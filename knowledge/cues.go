@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"fmt"
 	"math"
 	"strings"
 )
@@ -14,8 +15,9 @@ import (
 // call for help, as one a trigger finds does. A naive Bayes classifier, in the words of the
 // spam filters it comes from.
 //
-// The shipped weights are fitted on the tuning sets' messages (FIT=cues go test -run
-// FitEmergencyCues); a moderator may add or change a word, and a fit writes them all anew.
+// The shipped weights are fitted on the tuning sets' messages (FIT=cues CUES_OUT=kb/cues.yaml
+// go test -run FitEmergencyCues); a moderator may add or change a word, and a fit writes them
+// all anew.
 type Cues struct {
 	Threshold float64            `yaml:"threshold"`
 	Bias      float64            `yaml:"bias"`
@@ -45,12 +47,12 @@ func (c Cues) tell(words []string) bool {
 func cueProblem(word string, weight float64) string {
 	switch {
 	case math.IsNaN(weight) || math.IsInf(weight, 0):
-		return "the weight of cue %q is not a number"
+		return fmt.Sprintf("the weight of cue %q is not a number", word)
 	case strings.ToLower(word) != word:
-		return "cue %q must be lowercase"
+		return fmt.Sprintf("cue %q must be lowercase", word)
 	}
 	if w := wordsOf(word); len(w) != 1 || w[0] != word {
-		return "cue %q must be one word, as a message splits into words (no spaces or punctuation)"
+		return fmt.Sprintf("cue %q must be one word, as a message splits into words (no spaces or punctuation)", word)
 	}
 	return ""
 }

@@ -410,7 +410,7 @@ func (l *loader) cues(file string, line int, n ast.Node, c Cues) {
 	}
 	for _, word := range slices.Sorted(maps.Keys(c.Weights)) {
 		if p := cueProblem(word, c.Weights[word]); p != "" {
-			l.problem(file, max(lines[word], line), p, word)
+			l.problem(file, max(lines[word], line), "%s", p)
 		}
 	}
 }

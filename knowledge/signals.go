@@ -51,8 +51,10 @@ func phraseSet(specs []string, groups map[string][]string) *triggerSet {
 // past one unless the trigger is lasting ("broke my toe back in 2012, healed ages ago" names no
 // fracture; "a clot years ago" names a clot), nor a recovery ("a heart attack in 2015, fully
 // recovered" names none now).
-func (n noticeSignals) in(words []string) bool {
-	words = n.not.without(words)
+func (n noticeSignals) in(words []string) bool { return n.signsIn(n.not.without(words)) }
+
+// signsIn is in for words whose not: phrases are out already.
+func (n noticeSignals) signsIn(words []string) bool {
 	if !matchesAny(words, n.triggers) {
 		return false
 	}
@@ -200,7 +202,8 @@ func (s *signals) withoutRisks(words []string) []string {
 // emergency reports whether words tell an emergency: by a trigger, or by cues that add up (see
 // Cues), read once the emergency's not: phrases are out ("that price gave me a heart attack").
 func (s *signals) emergency(words []string) bool {
-	return s.emergencies.in(words) || s.cues.tell(s.emergencies.not.without(words))
+	words = s.emergencies.not.without(words)
+	return s.emergencies.signsIn(words) || s.cues.tell(words)
 }
 
 // withoutIdioms returns the words less the notices' not: phrases ("clotted cream", "feeling

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/footbot/footbot/internal/config"
@@ -81,7 +82,7 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 		return []byte(a.Text() + "\n"), nil
 	}
 	if fs.NArg() > 0 {
-		return writeReply(stdout, reply, strings.Join(fs.Args(), " "))
+		return answerInOrder(ctx, slices.Values([]string{strings.Join(fs.Args(), " ")}), 1, reply, stdout)
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20) // a pasted paragraph is fine; CleanQuestion caps it
@@ -105,15 +106,6 @@ Answers one question given as arguments, or, with no arguments, each line of sta
 	return nil
 }
 
-func writeReply(w io.Writer, reply func(string) ([]byte, error), q string) error {
-	b, err := reply(q)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
-}
-
 // answerInOrder replies to each question with up to workers of them in flight, and writes the
 // replies in the order the questions came: a file of 20,000 questions is answered on every core,
 // and its output still lines up with its input. The first error stops it.
@@ -125,7 +117,7 @@ func answerInOrder(ctx context.Context, questions iter.Seq[string], workers int,
 		err error
 	}
 	// pending holds each question's result-to-be in input order; its buffer bounds how far the
-	// readers run ahead of the writer.
+	// reader runs ahead of the writer.
 	pending := make(chan chan result, 4*workers)
 	slots := make(chan struct{}, workers)
 	go func() {
