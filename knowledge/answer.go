@@ -427,12 +427,16 @@ func (ix *Index) rank(hits []hit, variants [][]string, stress []string) []hit {
 		}
 	}
 	closeness := ix.vocab.closeness(variants)
+	posterior := ix.leanings.posterior(variants)
 	for i := range hits {
 		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants, weights)
 		hits[i].closeness = closeness[ix.vocab.entryAt[hits[i].entry.ID]]
 		hits[i].rank = hits[i].coverage + closenessWeight*hits[i].closeness
 		if top > 0 && hits[i].coverage > 0 {
 			hits[i].rank += scoreWeight * hits[i].score / top
+		}
+		if posterior != nil && hits[i].coverage > 0 {
+			hits[i].rank += ix.leanings.weight * posterior[ix.vocab.entryAt[hits[i].entry.ID]]
 		}
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.rank, a.rank) })

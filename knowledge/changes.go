@@ -216,6 +216,25 @@ func settingsDiff(old, b *Base) []SettingChange {
 	list("groups", "word groups", groupLines(old.Groups), groupLines(b.Groups))
 	list("out_of_scope", "out-of-scope topics", offTopicLines(old.OutOfScope), offTopicLines(b.OutOfScope))
 	list("cues", "emergency cues", cueLines(old.Cues), cueLines(b.Cues))
+	list("leanings", "leanings", leaningLines(old.Leanings), leaningLines(b.Leanings))
+	return out
+}
+
+// leaningLines writes each entry's question count and each term's counts as comparable lines,
+// in order.
+func leaningLines(l Leanings) []string {
+	out := make([]string, 0, len(l.Questions)+len(l.Words))
+	for _, id := range slices.Sorted(maps.Keys(l.Questions)) {
+		out = append(out, fmt.Sprintf("%s %d questions", id, l.Questions[id]))
+	}
+	for _, w := range slices.Sorted(maps.Keys(l.Words)) {
+		row := l.Words[w]
+		line := w + ":"
+		for _, id := range slices.Sorted(maps.Keys(row)) {
+			line += fmt.Sprintf(" %s %d", id, row[id])
+		}
+		out = append(out, line)
+	}
 	return out
 }
 

@@ -89,6 +89,8 @@ type Base struct {
 	Emergency  Notice
 	// Cues are the words that tell an emergency the triggers did not foresee (see Cues).
 	Cues Cues
+	// Leanings are which entry people mean by the words they ask with (see Leanings).
+	Leanings Leanings
 	// OutOfScope are topics close to foot massage that the base does not cover: a question
 	// about one is declined, however many of its words the entries share.
 	OutOfScope []OffTopic

@@ -81,6 +81,7 @@ type Index struct {
 	overview   *Entry                 // the first entry of kind overview, nil if none
 	phrasings  map[string]*Entry      // each entry's questions and title by phrasingKey (see exact-phrasing)
 	presearch  map[string]interface{} // read-only; see readIndex
+	leanings   *leanModel             // the base's Leanings, for ranking
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -160,6 +161,7 @@ func NewIndex(b *Base) (*Index, error) {
 	// The vocabulary reads which entry has which term from the index bleve just built, rather
 	// than analysing every text a second time: analysis was half the cost of building.
 	ix.vocab = newVocabulary(b, postings, ix.analyze)
+	ix.leanings = compileLeanings(b.Leanings, ix.vocab.entryAt, leanSmoothing)
 	return ix, nil
 }
 

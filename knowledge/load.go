@@ -212,8 +212,9 @@ type loader struct {
 	problems []Problem
 	warnings []Problem
 	// where each singular setting was defined, to report duplicates and missing ones
-	disclaimerAt, safetyAt, emergencyAt, domainAt, groupsAt, cuesAt string
-	groupUses                                                       []groupUse // see checkGroupUses
+	disclaimerAt, safetyAt, emergencyAt, domainAt, groupsAt, cuesAt, leaningsAt string
+	groupUses                                                                   []groupUse // see checkGroupUses
+	leaningIDs                                                                  []idUse    // the entry ids the leanings name
 }
 
 func (l *loader) fileName(name string) string {
@@ -339,6 +340,12 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			l.cues(file, line, kv.Value, c)
 			l.base.Cues = c
 		}
+	case "leanings":
+		var f leaningsFile
+		if l.decode(file, line, kv.Value, &f) {
+			l.single(file, line, "leanings", &l.leaningsAt)
+			l.base.Leanings = l.leanings(file, line, kv.Value, f)
+		}
 	case "out_of_scope":
 		var topics []OffTopic
 		if l.decode(file, line, kv.Value, &topics) {
@@ -387,7 +394,7 @@ func (l *loader) topLevel(file string, kv *ast.MappingValueNode) {
 			l.base.Domain = words
 		}
 	default:
-		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, cues, out_of_scope, synonyms, groups or domain)", key)
+		l.problem(file, line, "unknown key %q (expected entries, disclaimer, safety, emergency, cues, leanings, out_of_scope, synonyms, groups or domain)", key)
 	}
 }
 
@@ -413,6 +420,46 @@ func (l *loader) cues(file string, line int, n ast.Node, c Cues) {
 			l.problem(file, max(lines[word], line), "%s", p)
 		}
 	}
+}
+
+// idUse is an entry id named outside the entries, checked once every file is read.
+type idUse struct {
+	file string
+	line int
+	id   string
+}
+
+// leanings reads each entry's terms, reports what cannot count at the entry's line, and records
+// the entry ids named for finish to check.
+func (l *loader) leanings(file string, line int, n ast.Node, f leaningsFile) Leanings {
+	lines := map[string]int{} // of each entry's terms
+	values, _ := mappingValues(n)
+	for _, kv := range values {
+		entries, _ := mappingValues(kv.Value)
+		for _, e := range entries {
+			l.leaningIDs = append(l.leaningIDs, idUse{file, lineOf(e.Key), e.Key.String()})
+			if kv.Key.String() == "terms" {
+				lines[e.Key.String()] = lineOf(e.Key)
+			}
+		}
+	}
+	lean := Leanings{Questions: f.Questions, Words: map[string]map[string]int{}}
+	if len(f.Terms) == 0 {
+		l.problem(file, line, "leanings has no terms: list, for each entry, the terms its questions used as term:count")
+	}
+	for _, id := range slices.Sorted(maps.Keys(f.Terms)) {
+		counts, problem := parseLeaningTerms(f.Terms[id])
+		if problem != "" {
+			l.problem(file, max(lines[id], line), "leanings of %s: %s", id, problem)
+		}
+		for term, c := range counts {
+			if lean.Words[term] == nil {
+				lean.Words[term] = map[string]int{}
+			}
+			lean.Words[term][id] = c
+		}
+	}
+	return lean
 }
 
 // triggers lowercases trigger phrases in place and reports the ones that cannot match, each at
@@ -722,6 +769,11 @@ func trimAll(in []string) []string {
 // finish runs the checks that need every file: related ids, and the texts that must exist once.
 func (l *loader) finish() {
 	l.checkGroupUses()
+	for _, u := range l.leaningIDs {
+		if l.byID[u.id] == nil {
+			l.problem(u.file, u.line, "leanings name the entry %q, which does not exist", u.id)
+		}
+	}
 	for _, e := range l.base.Entries {
 		for _, r := range e.Related {
 			if l.byID[r] == nil {

@@ -308,8 +308,16 @@ var qualitySets = []qualitySet{
 func TestAnswerQuality(t *testing.T) {
 	ix := testIndex(t)
 	pooled := map[bool][]scored{} // by hidden: the answered questions of all tuning or held-out sets
+	// The leanings are counted on the tuning sets: each is scored with its own questions taken
+	// out of the count, as a set written elsewhere would be (see TestFitLeanings).
+	samples, shipped := leaningSamples(t, ix), ix.leanings
+	t.Cleanup(func() { ix.leanings = shipped })
 	for _, set := range qualitySets {
 		t.Run(set.name, func(t *testing.T) {
+			ix.leanings = shipped
+			if !set.hidden {
+				ix.leanings = compileLeanings(ix.base.Leanings.without(countLeanings(samples, set.file)), ix.vocab.entryAt, leanSmoothing)
+			}
 			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
 			pooled[set.hidden] = append(pooled[set.hidden], s.answered...)
 			t.Logf("%s: %s", set.name, s)

@@ -1,0 +1,160 @@
+package knowledge
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Leanings are how people word the questions each entry answers: for each term (a word as the
+// search reads it, stemmed and with typos corrected), how many of the tuning sets' questions
+// that an entry answers use it. The entries' own texts tell the search what each entry is
+// about; the leanings tell which entry people mean when the words fit several ("what is the
+// point of a foot rub before bed" shares words with the routine and with sleep, and people who
+// ask it this way mean sleep). Ranking adds the entries' naive Bayes posterior over the
+// question's terms to the rank of each hit that covers some of the question (see leanWeight),
+// so the leanings break ties and near-ties between entries the search already found; they never
+// bring in an entry the question shares no word with.
+//
+// They are counts rather than weights so that a moderator can read them ("12 of the questions
+// the sleep entry answered said 'bed'") and add a word to an entry. The shipped ones are counted
+// on the tuning sets, never the held-out ones (FIT=leanings LEANINGS_OUT=$PWD/kb/leanings.yaml
+// go test ./knowledge -run FitLeanings), and none of those questions is in the base.
+type Leanings struct {
+	// Questions is how many questions each entry answered in the count.
+	Questions map[string]int
+	// Words are, for each term, how many of each entry's questions used it (once each).
+	Words map[string]map[string]int
+}
+
+// leaningsFile is how Leanings are written: for each entry, its terms as "term:count" separated
+// by spaces, one YAML scalar an entry. (A YAML map of every term parsed ten times slower, and
+// the file is read on every reload.)
+type leaningsFile struct {
+	Questions map[string]int    `yaml:"questions"`
+	Terms     map[string]string `yaml:"terms"`
+}
+
+// parseLeaningTerms reads one entry's "term:count term:count ..." into counts; problem says what
+// is wrong with the first term that cannot count ("" if none): a term is one lowercase word, a
+// count a whole number that is not negative.
+func parseLeaningTerms(text string) (counts map[string]int, problem string) {
+	counts = map[string]int{}
+	for _, field := range strings.Fields(text) {
+		term, n, ok := strings.Cut(field, ":")
+		count, err := strconv.Atoi(n)
+		switch {
+		case !ok || term == "":
+			return nil, fmt.Sprintf("%q is not term:count", field)
+		case strings.ToLower(term) != term:
+			return nil, fmt.Sprintf("term %q must be lowercase, as the search reads it", term)
+		case err != nil || count < 0:
+			return nil, fmt.Sprintf("the count of %q is not a whole number of questions", term)
+		}
+		counts[term] += count
+	}
+	return counts, ""
+}
+
+// leanSmoothing is the count a term is given for an entry whose questions never used it
+// (additive smoothing): swept with leanWeight over the tuning sets, each set left out of the
+// count it is scored with (see TestFitLeanings).
+const leanSmoothing = 0.5
+
+// leanWeight is how much an entry's posterior (0-1) adds to a hit's rank (see rank): at 1 a sure
+// posterior outweighs closeness and score together, not a whole term of coverage. Swept over
+// the tuning sets, each set left out of the count it is scored with (see TestFitLeanings).
+const leanWeight = 1.0
+
+// leanModel is Leanings compiled for the entries of one index, by their places in the base.
+type leanModel struct {
+	logPrior []float64            // per entry: log of its share of the questions
+	logRest  []float64            // per entry: log of its terms' total count, smoothed
+	logCount map[string][]float64 // per term, per entry: log of its count, smoothed
+	empty    bool                 // no leanings: no posterior
+	weight   float64              // how much the posterior adds to a rank: leanWeight but in sweeps
+}
+
+// compileLeanings turns counts into the log probabilities a posterior sums. Entries the counts
+// do not name get the smoothing alone; counts for entries not in the base are ignored (the
+// loader reports them).
+func compileLeanings(l Leanings, entryAt map[string]int, smoothing float64) *leanModel {
+	n := len(entryAt)
+	m := &leanModel{logPrior: make([]float64, n), logRest: make([]float64, n), logCount: make(map[string][]float64, len(l.Words)), weight: leanWeight}
+	if len(l.Words) == 0 {
+		m.empty = true
+		return m
+	}
+	total := 0.0
+	questions := make([]float64, n)
+	for id, q := range l.Questions {
+		if at, ok := entryAt[id]; ok {
+			questions[at] = float64(q)
+			total += float64(q)
+		}
+	}
+	terms := make([]float64, n)
+	for word, counts := range l.Words {
+		row := make([]float64, n)
+		for id, c := range counts {
+			if at, ok := entryAt[id]; ok {
+				row[at] = float64(c)
+				terms[at] += float64(c)
+			}
+		}
+		m.logCount[word] = row
+	}
+	vocabulary := float64(len(l.Words))
+	for at := range n {
+		m.logPrior[at] = math.Log((questions[at] + 1) / (total + float64(n)))
+		m.logRest[at] = math.Log(terms[at] + smoothing*vocabulary)
+	}
+	for _, row := range m.logCount {
+		for at, c := range row {
+			row[at] = math.Log(c + smoothing)
+		}
+	}
+	return m
+}
+
+// posterior returns each entry's probability, by its place in the base, given the distinct terms
+// of a question (each variant's first, the term as asked); terms no count names say nothing and
+// are skipped. It is nil without leanings or without a counted term.
+func (m *leanModel) posterior(variants [][]string) []float64 {
+	if m == nil || m.empty {
+		return nil
+	}
+	var logp []float64
+	seen := make(map[string]bool, len(variants))
+	for _, v := range variants {
+		row, ok := m.logCount[v[0]]
+		if !ok || seen[v[0]] {
+			continue
+		}
+		seen[v[0]] = true
+		if logp == nil {
+			logp = make([]float64, len(m.logPrior))
+			copy(logp, m.logPrior)
+		}
+		for at, c := range row {
+			logp[at] += c - m.logRest[at]
+		}
+	}
+	if logp == nil {
+		return nil
+	}
+	top := math.Inf(-1)
+	for _, l := range logp {
+		top = math.Max(top, l)
+	}
+	sum := 0.0
+	for at, l := range logp {
+		logp[at] = math.Exp(l - top)
+		sum += logp[at]
+	}
+	for at := range logp {
+		logp[at] /= sum
+	}
+	return logp
+}

@@ -1,0 +1,292 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestLeaningsPosterior(t *testing.T) {
+	entryAt := map[string]int{"sleep": 0, "routine": 1, "unused": 2}
+	l := Leanings{
+		Questions: map[string]int{"sleep": 8, "routine": 8},
+		Words: map[string]map[string]int{
+			"bed":  {"sleep": 6, "routine": 1},
+			"step": {"routine": 7},
+			"foot": {"sleep": 8, "routine": 8},
+		},
+	}
+	m := compileLeanings(l, entryAt, 0.5)
+	for _, tc := range []struct {
+		name  string
+		terms []string
+		most  int // the entry that must lean most, -1 for no posterior
+	}{
+		{"a word one entry's questions use leans to it", []string{"bed"}, 0},
+		{"each word counts", []string{"foot", "step"}, 1},
+		{"a word counted once however often it is asked", []string{"bed", "bed", "step"}, 1},
+		{"words no count names say nothing", []string{"weather"}, -1},
+		{"no words, no posterior", nil, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var variants [][]string
+			for _, w := range tc.terms {
+				variants = append(variants, []string{w})
+			}
+			p := m.posterior(variants)
+			if tc.most < 0 {
+				if p != nil {
+					t.Fatalf("posterior %v, want none", p)
+				}
+				return
+			}
+			sum := 0.0
+			for _, x := range p {
+				sum += x
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				t.Errorf("posterior %v sums to %v, want 1", p, sum)
+			}
+			if most := slices.Index(p, slices.Max(p)); most != tc.most {
+				t.Errorf("posterior %v leans most to %d, want %d", p, most, tc.most)
+			}
+		})
+	}
+	if p := compileLeanings(Leanings{}, entryAt, 0.5).posterior([][]string{{"bed"}}); p != nil {
+		t.Errorf("no leanings gave posterior %v, want none", p)
+	}
+}
+
+func TestABadLeaningIsAProblem(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml, want string
+		line             int
+	}{
+		{"an entry that does not exist", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:1\n    bedtime: bed:2\n", `leanings name the entry "bedtime", which does not exist`, 5},
+		{"a term without a count", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:1 rub\n", `leanings of overview: "rub" is not term:count`, 4},
+		{"an uppercase term", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: Bed:1\n", `leanings of overview: term "Bed" must be lowercase`, 4},
+		{"a negative count", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:-1\n", `leanings of overview: the count of "bed" is not a whole number`, 4},
+		{"a count that is not a number", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: >-\n      bed:1\n      rub:lots\n", `leanings of overview: the count of "rub" is not a whole number`, 4},
+		{"no terms", "leanings:\n  questions: {overview: 3}\n", "leanings has no terms", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files, err := ShippedFiles()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys := fstest.MapFS{}
+			for name, data := range files {
+				fsys[name] = &fstest.MapFile{Data: data}
+			}
+			fsys["leanings.yaml"] = &fstest.MapFile{Data: []byte(tc.yaml)}
+			_, err = Load(fsys, "kb")
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			want := fmt.Sprintf("leanings.yaml:%d: %s", tc.line, tc.want)
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not contain %q", err, want)
+			}
+		})
+	}
+}
+
+// leaningSample is one tuning question that an entry answers: its file and its terms.
+type leaningSample struct {
+	file, entry string
+	terms       []string
+}
+
+// leaningSamples reads the labelled in-scope questions of the tuning sets into terms, as rank
+// sees them (each variant's first).
+func leaningSamples(t *testing.T, ix *Index) []leaningSample {
+	t.Helper()
+	var out []leaningSample
+	for _, set := range qualitySets {
+		if set.hidden {
+			continue
+		}
+		for _, c := range loadCases(t, set.file, set.split) {
+			if !c.Answered || c.Entry == "" {
+				continue
+			}
+			q := CleanQuestion(c.Q)
+			words := wordsOf(q)
+			f, _, _, err := ix.read(context.Background(), q, words, ix.signals.safety(words), ix.signals.emergency(words))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := leaningSample{file: set.file, entry: c.Entry}
+			for _, v := range f.variants {
+				if !slices.Contains(s.terms, v[0]) {
+					s.terms = append(s.terms, v[0])
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// countLeanings counts the samples of file (every file for "").
+func countLeanings(samples []leaningSample, file string) Leanings {
+	l := Leanings{Questions: map[string]int{}, Words: map[string]map[string]int{}}
+	for _, s := range samples {
+		if file != "" && s.file != file {
+			continue
+		}
+		l.Questions[s.entry]++
+		for _, w := range s.terms {
+			if l.Words[w] == nil {
+				l.Words[w] = map[string]int{}
+			}
+			l.Words[w][s.entry]++
+		}
+	}
+	return l
+}
+
+// without takes counts out of l (never below zero): the leanings as if those questions had
+// never been counted, to score a tuning set with a count it took no part in.
+func (l Leanings) without(counts Leanings) Leanings {
+	out := Leanings{Questions: maps.Clone(l.Questions), Words: map[string]map[string]int{}}
+	for id, n := range counts.Questions {
+		out.Questions[id] = max(0, out.Questions[id]-n)
+	}
+	for w, row := range l.Words {
+		kept := map[string]int{}
+		for id, n := range row {
+			if n -= counts.Words[w][id]; n > 0 {
+				kept[id] = n
+			}
+		}
+		if len(kept) > 0 {
+			out.Words[w] = kept
+		}
+	}
+	return out
+}
+
+// TestFitLeanings counts the leanings on the tuning sets and sweeps their weight and smoothing,
+// each tuning file scored with a count it took no part in; LEANINGS_OUT writes the count.
+func TestFitLeanings(t *testing.T) {
+	if os.Getenv("FIT") != "leanings" {
+		t.Skip("FIT=leanings counts the leanings")
+	}
+	ix := testIndex(t)
+	samples := leaningSamples(t, ix)
+	all := countLeanings(samples, "")
+	type sweep struct{ weight, smoothing float64 }
+	grid := []sweep{{0, 0.5}}
+	for _, w := range []float64{0.5, 0.75, 1, 1.25, 1.5, 2} {
+		for _, s := range []float64{0.25, 0.5, 1} {
+			grid = append(grid, sweep{w, s})
+		}
+	}
+	for _, g := range grid {
+		var passed, total, in, out int
+		for _, set := range qualitySets {
+			if set.hidden {
+				continue
+			}
+			m := compileLeanings(all.without(countLeanings(samples, set.file)), ix.vocab.entryAt, g.smoothing)
+			m.weight = g.weight
+			ix.leanings = m
+			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
+			passed, total, in, out = passed+s.passed, total+s.total, in+s.inRight, out+s.outRight
+		}
+		t.Logf("weight %.2f smoothing %.2f: %d of %d pass (in scope right %d, declined %d), each file left out", g.weight, g.smoothing, passed, total, in, out)
+	}
+	pairs := 0
+	for _, row := range all.Words {
+		pairs += len(row)
+	}
+	t.Logf("%d questions, %d terms, %d term-entry counts", len(samples), len(all.Words), pairs)
+	if out := os.Getenv("LEANINGS_OUT"); out != "" {
+		if err := os.WriteFile(out, []byte(leaningsYAML(all, len(samples))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func leaningsYAML(l Leanings, n int) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `# Leanings: which entry people mean by the words they ask with (see knowledge.Leanings). For
+# each term (a word as the search reads it: stemmed, "massag" for massage), how many of the
+# questions each entry answered used it, written term:count. Ranking adds each entry's naive Bayes posterior over a
+# question's terms to the hits the search found; it never brings in an entry that shares no
+# word with the question.
+#
+# Counted by FIT=leanings LEANINGS_OUT=$PWD/kb/leanings.yaml go test ./knowledge -run FitLeanings
+# on the %d labelled questions of the tuning sets, never on the held-out ones; no question is
+# kept, only counts. A moderator may add a term to an entry or raise a count; a new count
+# replaces them all.
+leanings:
+  questions:
+`, n)
+	for _, id := range slices.Sorted(maps.Keys(l.Questions)) {
+		fmt.Fprintf(&sb, "    %s: %d\n", id, l.Questions[id])
+	}
+	// Each entry's terms, wrapped: a folded YAML scalar reads as one line.
+	sb.WriteString("  terms:\n")
+	byEntry := map[string][]string{}
+	for _, w := range slices.Sorted(maps.Keys(l.Words)) {
+		for id, n := range l.Words[w] {
+			byEntry[id] = append(byEntry[id], fmt.Sprintf("%s:%d", w, n))
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(byEntry)) {
+		fmt.Fprintf(&sb, "    %s: >-\n", id)
+		line := ""
+		for _, term := range byEntry[id] {
+			if line != "" && len(line)+1+len(term) > 94 {
+				fmt.Fprintf(&sb, "      %s\n", line)
+				line = ""
+			}
+			line = strings.TrimSpace(line + " " + term)
+		}
+		fmt.Fprintf(&sb, "      %s\n", line)
+	}
+	return sb.String()
+}
+
+// TestATermAddedToAnEntryIsAChange: a moderator who writes a term into an entry's leanings sees
+// the reload name it, and questions with the term lean to the entry.
+func TestATermAddedToAnEntryIsAChange(t *testing.T) {
+	files, err := ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean := string(files["leanings.yaml"])
+	const at = "    benefit-sleep: >-\n      "
+	if !strings.Contains(lean, at) {
+		t.Fatalf("leanings.yaml has no %q to add to", at)
+	}
+	files["leanings.yaml"] = []byte(strings.Replace(lean, at, at+"zzzquill:40 ", 1))
+	after, err := LoadFiles(files, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := after.Diff(before); !strings.Contains(c.Text(), "leanings +1/−0") {
+		t.Errorf("a term added to an entry: %q", c.Text())
+	}
+	ix, err := NewIndex(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	p := ix.leanings.posterior([][]string{{"zzzquill"}})
+	if p == nil || slices.Index(p, slices.Max(p)) != ix.vocab.entryAt["benefit-sleep"] {
+		t.Errorf("the new term does not lean to benefit-sleep: %v", p)
+	}
+}
