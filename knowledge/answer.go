@@ -102,8 +102,10 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	if d.outcome == Answered {
-		// Only an answer with room for another entry is worth a search per part.
+	// Only an answer with room for another entry is worth a search per part, or a message the
+	// policy was unsure of as a whole: "whats the achilles part and how many times" is two
+	// clear questions in one unclear one.
+	if d.outcome == Answered || d.rule == ruleUnsure {
 		for _, pw := range splitQuestions(q) {
 			if len(d.entries) >= maxEntries {
 				break
@@ -112,9 +114,15 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 			if err != nil {
 				return Answer{}, err
 			}
-			if pd.outcome == Answered {
-				d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
+			if pd.outcome != Answered {
+				continue
 			}
+			if d.outcome != Answered {
+				d = pd
+				d.rule = ruleUnsure + "-part"
+				continue
+			}
+			d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
 		}
 	}
 	a.Outcome, a.Rule, a.Entries, a.Confidence = d.outcome, d.rule, d.entries, d.confidence
@@ -166,9 +174,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			f.offTopic, f.offTopicBeforeRisks = "", false
 		}
 	}
-	// Typos are corrected once, up front, so that the search and the coverage see the same words.
-	aq := ix.analyzeQuestion(ix.vocab.correct(asksIfItWorks(slices.Clone(ix.signals.withoutIdioms(words)))))
-	variants := ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
+	aq, variants := ix.termsOf(words)
 	if inOtherLanguage(words) {
 		// A question in another language is mostly words no entry has, which say nothing of its
 		// topic: "Pourquoi faire un massage des pieds ?" asks about foot massage. The words the
@@ -242,6 +248,14 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	return f, hits, safetyEntry, nil
+}
+
+// termsOf analyses a question's words as the search reads them: idioms out, typos corrected
+// once, up front, so that the search and the coverage see the same words, then the meaningful
+// terms, each with its synonyms.
+func (ix *Index) termsOf(words []string) (analysedQuestion, [][]string) {
+	aq := ix.analyzeQuestion(ix.vocab.correct(asksIfItWorks(slices.Clone(ix.signals.withoutIdioms(words)))))
+	return aq, ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
 }
 
 // asksHowTo reports whether a question opens by asking how something is done: "how to", "how
@@ -431,12 +445,14 @@ func (ix *Index) rank(hits []hit, variants [][]string, stress []string) []hit {
 	for i := range hits {
 		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants, weights)
 		hits[i].closeness = closeness[ix.vocab.entryAt[hits[i].entry.ID]]
+		hits[i].specific = ix.vocab.namesSpecific(hits[i].entry.ID, variants)
 		hits[i].rank = hits[i].coverage + closenessWeight*hits[i].closeness
 		if top > 0 && hits[i].coverage > 0 {
 			hits[i].rank += scoreWeight * hits[i].score / top
 		}
 		if posterior != nil && hits[i].coverage > 0 {
-			hits[i].rank += ix.leanings.weight * posterior[ix.vocab.entryAt[hits[i].entry.ID]]
+			hits[i].lean = posterior[ix.vocab.entryAt[hits[i].entry.ID]]
+			hits[i].rank += ix.leanings.weight * hits[i].lean
 		}
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.rank, a.rank) })

@@ -173,6 +173,12 @@ func (l Leanings) without(counts Leanings) Leanings {
 	return out
 }
 
+// leftOut is the leanings l without the questions of one tuning file, as if they had never been
+// counted, compiled for ix: a tuning set is scored with it, as a set written elsewhere would be.
+func leftOut(l Leanings, ix *Index, samples []leaningSample, file string, smoothing float64) *leanModel {
+	return compileLeanings(l.without(countLeanings(samples, file)), ix.vocab.entryAt, smoothing)
+}
+
 // TestFitLeanings counts the leanings on the tuning sets and sweeps their weight and smoothing,
 // each tuning file scored with a count it took no part in; LEANINGS_OUT writes the count.
 func TestFitLeanings(t *testing.T) {
@@ -195,7 +201,7 @@ func TestFitLeanings(t *testing.T) {
 			if set.hidden {
 				continue
 			}
-			m := compileLeanings(all.without(countLeanings(samples, set.file)), ix.vocab.entryAt, g.smoothing)
+			m := leftOut(all, ix, samples, set.file, g.smoothing)
 			m.weight = g.weight
 			ix.leanings = m
 			s := scoreCases(t, ix, loadCases(t, set.file, set.split))

@@ -316,7 +316,7 @@ func TestAnswerQuality(t *testing.T) {
 		t.Run(set.name, func(t *testing.T) {
 			ix.leanings = shipped
 			if !set.hidden {
-				ix.leanings = compileLeanings(ix.base.Leanings.without(countLeanings(samples, set.file)), ix.vocab.entryAt, leanSmoothing)
+				ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
 			}
 			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
 			pooled[set.hidden] = append(pooled[set.hidden], s.answered...)
@@ -388,7 +388,7 @@ func TestFitThresholds(t *testing.T) {
 		return scoreCases(t, ix, cases).passed
 	}
 	if os.Getenv("FIT") == "confidence" {
-		fitConfidence(t, ix, cases)
+		fitConfidence(t, ix)
 		return
 	}
 	best, bestScore := fitted, score(fitted)
@@ -397,6 +397,24 @@ func TestFitThresholds(t *testing.T) {
 			th := fitted
 			th.riskCoverage = r
 			t.Logf("riskCoverage %.2f: %d/%d", r, score(th), len(cases))
+		}
+		return
+	}
+	if os.Getenv("FIT") == "unsure" { // the confidence cut-off only, each set with its own leanings left out
+		samples, shipped := leaningSamples(t, ix), ix.leanings
+		defer func() { ix.leanings = shipped }()
+		for _, u := range []float64{0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7} {
+			th, passed, total := fitted, 0, 0
+			th.unsure = u
+			ix.thresholds = th
+			for _, set := range qualitySets {
+				if !set.hidden {
+					ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
+					s := scoreCases(t, ix, loadCases(t, set.file, set.split))
+					passed, total = passed+s.passed, total+s.total
+				}
+			}
+			t.Logf("unsure %.2f: %d/%d", u, passed, total)
 		}
 		return
 	}
@@ -438,24 +456,34 @@ func suggIDs(a Answer) []string {
 
 // fitConfidence fits confidence's logistic regression on the tuning sets' answered questions
 // and prints the weights to put in policy.go, with the AUC before and after.
-func fitConfidence(t *testing.T, ix *Index, cases []evalCase) {
+func fitConfidence(t *testing.T, ix *Index) {
 	var xs []confidenceInputs
 	var ys []float64
 	var before []scored
-	for _, c := range cases {
-		a := answerOf(t, ix, c.Q)
-		if !a.Answered() {
+	samples, shipped := leaningSamples(t, ix), ix.leanings
+	defer func() { ix.leanings = shipped }()
+	for _, set := range qualitySets {
+		if set.hidden {
 			continue
 		}
-		words := wordsOf(a.Question)
-		f, hits, _, err := ix.read(context.Background(), a.Question, words, ix.signals.safety(words), ix.signals.emergency(words))
-		if err != nil {
-			t.Fatal(err)
+		// The leanings, counted on these very sets, are as sure of a tuning question as they
+		// would be of one never seen only with the question's own set out of the count.
+		ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
+		for _, c := range loadCases(t, set.file, set.split) {
+			a := answerOf(t, ix, c.Q)
+			if !a.Answered() {
+				continue
+			}
+			words := wordsOf(a.Question)
+			f, hits, _, err := ix.read(context.Background(), a.Question, words, ix.signals.safety(words), ix.signals.emergency(words))
+			if err != nil {
+				t.Fatal(err)
+			}
+			right := len(judgeAnswer(c, a)) == 0
+			xs = append(xs, confidenceInputsOf(f, hits))
+			ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
+			before = append(before, scored{a.Confidence, right})
 		}
-		right := len(judgeAnswer(c, a)) == 0
-		xs = append(xs, confidenceInputsOf(f, hits))
-		ys = append(ys, map[bool]float64{true: 1, false: 0}[right])
-		before = append(before, scored{a.Confidence, right})
 	}
 	var w confidenceInputs
 	b := 0.0
