@@ -102,10 +102,8 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	// Only an answer with room for another entry is worth a search per part, or a message the
-	// policy was unsure of as a whole: "whats the achilles part and how many times" is two
-	// clear questions in one unclear one.
-	if d.outcome == Answered || d.rule == ruleUnsure {
+	if d.outcome == Answered {
+		// Only an answer with room for another entry is worth a search per part.
 		for _, pw := range splitQuestions(q) {
 			if len(d.entries) >= maxEntries {
 				break
@@ -114,15 +112,9 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 			if err != nil {
 				return Answer{}, err
 			}
-			if pd.outcome != Answered {
-				continue
+			if pd.outcome == Answered {
+				d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
 			}
-			if d.outcome != Answered {
-				d = pd
-				d.rule = ruleUnsure + "-part"
-				continue
-			}
-			d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
 		}
 	}
 	a.Outcome, a.Rule, a.Entries, a.Confidence = d.outcome, d.rule, d.entries, d.confidence
@@ -174,7 +166,9 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 			f.offTopic, f.offTopicBeforeRisks = "", false
 		}
 	}
-	aq, variants := ix.termsOf(words)
+	// Typos are corrected once, up front, so that the search and the coverage see the same words.
+	aq := ix.analyzeQuestion(ix.vocab.correct(asksIfItWorks(slices.Clone(ix.signals.withoutIdioms(words)))))
+	variants := ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
 	if inOtherLanguage(words) {
 		// A question in another language is mostly words no entry has, which say nothing of its
 		// topic: "Pourquoi faire un massage des pieds ?" asks about foot massage. The words the
@@ -248,14 +242,6 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 		}
 	}
 	return f, hits, safetyEntry, nil
-}
-
-// termsOf analyses a question's words as the search reads them: idioms out, typos corrected
-// once, up front, so that the search and the coverage see the same words, then the meaningful
-// terms, each with its synonyms.
-func (ix *Index) termsOf(words []string) (analysedQuestion, [][]string) {
-	aq := ix.analyzeQuestion(ix.vocab.correct(asksIfItWorks(slices.Clone(ix.signals.withoutIdioms(words)))))
-	return aq, ix.vocab.allVariants(ix.vocab.meaningful(aq.english))
 }
 
 // asksHowTo reports whether a question opens by asking how something is done: "how to", "how
@@ -445,7 +431,6 @@ func (ix *Index) rank(hits []hit, variants [][]string, stress []string) []hit {
 	for i := range hits {
 		hits[i].coverage = ix.vocab.coverage(hits[i].entry.ID, variants, weights)
 		hits[i].closeness = closeness[ix.vocab.entryAt[hits[i].entry.ID]]
-		hits[i].specific = ix.vocab.namesSpecific(hits[i].entry.ID, variants)
 		hits[i].rank = hits[i].coverage + closenessWeight*hits[i].closeness
 		if top > 0 && hits[i].coverage > 0 {
 			hits[i].rank += scoreWeight * hits[i].score / top

@@ -346,10 +346,7 @@ type hit struct {
 	// lean is the entry's posterior from the leanings, 0-1 (0 without leanings or when the hit
 	// covers none of the question).
 	lean float64
-	// specific: the entry names a term of the question as a topic few entries have (see
-	// vocabulary.namesSpecific).
-	specific bool
-	rank     float64 // what Answer orders hits by
+	rank float64 // what Answer orders hits by
 }
 
 // search runs the question's terms against every field: all of them (small words included)

@@ -29,8 +29,6 @@ type thresholds struct {
 	// a named risk never gets "I'm not sure". (It is at least coverage, so no risk falls through
 	// to the weak rule.)
 	riskCoverage float64
-	// unsure is the confidence under which a match is declined (see the unsure rule).
-	unsure float64
 }
 
 // fitted are the thresholds in service. TestFitThresholds sweeps both over the tuning sets
@@ -54,16 +52,7 @@ type thresholds struct {
 // out-of-scope set and real5, at the cost of 3-7 chat questions of dev, story and safety9 that
 // name neither feet nor massage ("does it help little injuries heal faster or nah"); foreign
 // stays 2, so that words the base lacks still do not veto a chat question's known words.
-//
-// unsure was swept alone (FIT=unsure) once the leanings' posterior joined confidence, each
-// tuning set scored with its own questions out of the leanings' count: 0 (no such rule) passes
-// 7141 of 8026, 0.4 7155, 0.45 7155, 0.5 7161, 0.55 7164, 0.6 7161, 0.7 7143 (without the
-// exemption of specific topics 7175 at 0.5, but the development set lost 7 of its questions
-// on the routine's steps, 249 -> 241 of 260; with it 248). 0.5 is kept, on the low side of the
-// plateau: a decline costs the person who asked more than a wrong answer
-// costs the score, and it still shows the best match first among its suggestions. (Before the
-// posterior joined, a cut-off gained nothing.)
-var fitted = thresholds{coverage: 0.2, known: 0.3, foreign: 2, foreignDomain: 6, riskCoverage: 0.7, unsure: 0.5}
+var fitted = thresholds{coverage: 0.2, known: 0.3, foreign: 2, foreignDomain: 6, riskCoverage: 0.7}
 
 // features is what Answer reads in a question before it searches.
 type features struct {
@@ -130,10 +119,6 @@ type policyRule struct {
 	when   func(f features, hits []hit, th thresholds) bool
 	then   func(f features, hits []hit, safety *Entry, th thresholds) decision
 }
-
-// ruleUnsure is the name of the rule that declines a match confidence doubts; Answer still asks
-// each question of a message of several on its own (see Index.Answer).
-const ruleUnsure = "unsure"
 
 // policy is the table of rules, tried in order.
 var policy = []policyRule{
@@ -230,14 +215,6 @@ var policy = []policyRule{
 		reason: "a one-word question several entries are about equally (\"toes\") gets suggestions, not a guess",
 		when:   func(f features, hits []hit, th thresholds) bool { return ambiguous(f, hits, th) },
 		then:   declined,
-	},
-	{
-		name:   ruleUnsure,
-		reason: "a match that confidence (see confidence) gives less than even odds of being right is more often a question the base does not cover than one it does: say so and suggest the closest entries, the best match first; never for a named risk, which the safety entry answers, nor for a match on a topic few entries have (a step of the routine: \"pinch the back of the ankle and pull which direction??\"), which no question outside the subject names",
-		when: func(f features, hits []hit, th thresholds) bool {
-			return len(hits) > 0 && hits[0].coverage >= th.coverage && !f.safety && !hits[0].specific && confidence(f, hits) < th.unsure
-		},
-		then: declined,
 	},
 	{
 		name:   "confident",

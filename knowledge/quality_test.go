@@ -400,24 +400,6 @@ func TestFitThresholds(t *testing.T) {
 		}
 		return
 	}
-	if os.Getenv("FIT") == "unsure" { // the confidence cut-off only, each set with its own leanings left out
-		samples, shipped := leaningSamples(t, ix), ix.leanings
-		defer func() { ix.leanings = shipped }()
-		for _, u := range []float64{0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7} {
-			th, passed, total := fitted, 0, 0
-			th.unsure = u
-			ix.thresholds = th
-			for _, set := range qualitySets {
-				if !set.hidden {
-					ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
-					s := scoreCases(t, ix, loadCases(t, set.file, set.split))
-					passed, total = passed+s.passed, total+s.total
-				}
-			}
-			t.Logf("unsure %.2f: %d/%d", u, passed, total)
-		}
-		return
-	}
 	if os.Getenv("FIT") == "foreign" { // the two foreign ratios only, the others as fitted
 		for _, f := range []float64{0.5, 0.75, 1, 1.5, 2, 3, 4, 6} {
 			for _, fd := range []float64{1, 2, 3, 4, 6, 8} {

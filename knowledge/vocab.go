@@ -623,25 +623,6 @@ func (v *vocabulary) coverage(entryID string, terms [][]string, weights []float6
 	return matched / total
 }
 
-// specificTopicDF is how many entries at most may name a term as their topic for a question
-// with it to be about something the base treats in particular (see namesSpecific).
-const specificTopicDF = 2
-
-// namesSpecific reports whether the entry names one of the question's terms as its topic, a
-// topic at most specificTopicDF entries have: "pinch the back of the ankle and pull which
-// direction??" names the routine's Achilles step, which no question outside the subject does.
-func (v *vocabulary) namesSpecific(entryID string, terms [][]string) bool {
-	set := v.terms[entryID]
-	for _, variants := range terms {
-		for _, t := range variants {
-			if set[t] == topicTerm && v.topicDF[t] <= specificTopicDF {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // coverageWeights are what each of a question's terms counts for in coverage: none for a term no
 // entry has, unnamedWeight of its weight for one no entry names as its topic. They are worked out
 // once a question, not once a hit.
