@@ -303,6 +303,7 @@ var qualitySets = []qualitySet{
 	{"safety30", "testdata/eval/safety30.jsonl", "holdout", 0.73, true},
 	{"real17", "testdata/eval/real17.jsonl", "holdout", 0.48, true},
 	{"real18", "testdata/eval/real18.jsonl", "tune", 0.42, false},
+	{"real19", "testdata/eval/real19.jsonl", "tune", 0.6, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
