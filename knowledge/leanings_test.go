@@ -225,9 +225,9 @@ func leaningsYAML(l Leanings, n int) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `# Leanings: which entry people mean by the words they ask with (see knowledge.Leanings). For
 # each term (a word as the search reads it: stemmed, "massag" for massage), how many of the
-# questions each entry answered used it, written term:count. Ranking adds each entry's naive Bayes posterior over a
-# question's terms to the hits the search found; it never brings in an entry that shares no
-# word with the question.
+# questions each entry answered used it, written term:count. Ranking adds each entry's naive
+# Bayes posterior over a question's terms to the hits the search found; it never brings in an
+# entry that shares no word with the question.
 #
 # Counted by FIT=leanings LEANINGS_OUT=$PWD/kb/leanings.yaml go test ./knowledge -run FitLeanings
 # on the %d labelled questions of the tuning sets, never on the held-out ones; no question is
