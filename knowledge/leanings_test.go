@@ -68,7 +68,6 @@ func TestABadLeaningIsAProblem(t *testing.T) {
 		name, yaml, want string
 		line             int
 	}{
-		{"an entry that does not exist", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:1\n    bedtime: bed:2\n", `leanings name the entry "bedtime", which does not exist`, 5},
 		{"a term without a count", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:1 rub\n", `leanings of overview: "rub" is not term:count`, 4},
 		{"an uppercase term", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: Bed:1\n", `leanings of overview: term "Bed" must be lowercase`, 4},
 		{"a negative count", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:-1\n", `leanings of overview: the count of "bed" is not a whole number`, 4},
@@ -94,6 +93,41 @@ func TestABadLeaningIsAProblem(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, want)
 			}
 		})
+	}
+}
+
+// TestAStaleEntryInTheLeaningsWarns: an entry renamed in its file but not in the leanings loses
+// its leaning; the base loads, and the moderator hears where.
+func TestAStaleEntryInTheLeaningsWarns(t *testing.T) {
+	files, err := ShippedFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	fsys["leanings.yaml"] = &fstest.MapFile{Data: []byte("leanings:\n  questions: {overview: 3, bedtime: 2}\n  terms:\n    overview: bed:1\n    bedtime: bed:2\n")}
+	b, err := Load(fsys, "kb")
+	if err != nil {
+		t.Fatalf("a stale entry name kept the base from loading: %v", err)
+	}
+	var found []string
+	for _, w := range b.Warnings {
+		if strings.Contains(w.Message, `leanings name the entry "bedtime", which does not exist`) {
+			found = append(found, fmt.Sprintf("%s:%d", w.File, w.Line))
+		}
+	}
+	if want := []string{"kb/leanings.yaml:2", "kb/leanings.yaml:5"}; !slices.Equal(found, want) {
+		t.Errorf("warnings at %v, want %v", found, want)
+	}
+	ix, err := NewIndex(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if p := ix.leanings.posterior([][]string{{"bed"}}); p == nil || slices.Index(p, slices.Max(p)) != ix.vocab.entryAt["overview"] {
+		t.Errorf("the leanings that name entries still count: %v", p)
 	}
 }
 

@@ -769,9 +769,11 @@ func trimAll(in []string) []string {
 // finish runs the checks that need every file: related ids, and the texts that must exist once.
 func (l *loader) finish() {
 	l.checkGroupUses()
+	// A stale name in the leanings (an entry renamed or removed) only loses that entry's
+	// leaning, so it warns rather than blocking the edit that renamed the entry.
 	for _, u := range l.leaningIDs {
 		if l.byID[u.id] == nil {
-			l.problem(u.file, u.line, "leanings name the entry %q, which does not exist", u.id)
+			l.warn(u.file, u.line, "", "leanings name the entry %q, which does not exist: its counts are not used (rename it there too, or recount)", u.id)
 		}
 	}
 	for _, e := range l.base.Entries {
