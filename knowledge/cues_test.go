@@ -31,7 +31,9 @@ func TestCuesAddUp(t *testing.T) {
 	}
 }
 
-func TestABadCueIsAProblem(t *testing.T) {
+// shippedFS is the shipped knowledge files as a file system a test may change.
+func shippedFS(t *testing.T) fstest.MapFS {
+	t.Helper()
 	files, err := ShippedFiles()
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +42,13 @@ func TestABadCueIsAProblem(t *testing.T) {
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
+	return fsys
+}
+
+func TestABadCueIsAProblem(t *testing.T) {
+	fsys := shippedFS(t)
 	fsys["cues.yaml"] = &fstest.MapFile{Data: []byte("cues:\n  threshold: 3\n  bias: 0\n  weights:\n    pale: 2\n    \"two words\": 1\n    Lips: 1\n")}
-	_, err = Load(fsys, "kb")
+	_, err := Load(fsys, "kb")
 	if err == nil {
 		t.Fatal("a cue of two words and an uppercase one loaded without a problem")
 	}

@@ -75,16 +75,9 @@ func TestABadLeaningIsAProblem(t *testing.T) {
 		{"no terms", "leanings:\n  questions: {overview: 3}\n", "leanings has no terms", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			files, err := ShippedFiles()
-			if err != nil {
-				t.Fatal(err)
-			}
-			fsys := fstest.MapFS{}
-			for name, data := range files {
-				fsys[name] = &fstest.MapFile{Data: data}
-			}
+			fsys := shippedFS(t)
 			fsys["leanings.yaml"] = &fstest.MapFile{Data: []byte(tc.yaml)}
-			_, err = Load(fsys, "kb")
+			_, err := Load(fsys, "kb")
 			if err == nil {
 				t.Fatal("loaded")
 			}
@@ -99,14 +92,7 @@ func TestABadLeaningIsAProblem(t *testing.T) {
 // TestAStaleEntryInTheLeaningsWarns: an entry renamed in its file but not in the leanings loses
 // its leaning; the base loads, and the moderator hears where.
 func TestAStaleEntryInTheLeaningsWarns(t *testing.T) {
-	files, err := ShippedFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
+	fsys := shippedFS(t)
 	fsys["leanings.yaml"] = &fstest.MapFile{Data: []byte("leanings:\n  questions: {overview: 3, bedtime: 2}\n  terms:\n    overview: bed:1\n    bedtime: bed:2\n")}
 	b, err := Load(fsys, "kb")
 	if err != nil {
