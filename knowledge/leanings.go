@@ -66,9 +66,9 @@ func parseLeaningTerms(text string) (counts map[string]int, problem string) {
 // 1.25 7130, 1.5 7119, 2 7103; at weight 1, smoothing 0.25 7133 and 1 7118. Also tried and
 // left: counting a question for its "also" entries too (7130), pairs of terms (+9 of 8081 for
 // a file three times the size), the question word it opens with (+7), a flatter posterior
-// (temperature 2: 7135 at best), the base's own phrasings counted beside the questions (no
-// gain: the development set's questions on the routine's steps, which the leanings cost 5 of
-// its 260, stayed lost).
+// (temperature 2: 7135 at best), and the base's own phrasings counted beside the questions (no
+// gain, measured beside a confidence cut-off since taken out; the development set's questions
+// on the routine's steps, which the leanings cost 5 of its 260, stayed lost).
 const (
 	leanSmoothing = 0.5
 	leanWeight    = 1.0
