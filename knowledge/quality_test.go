@@ -303,6 +303,8 @@ var qualitySets = []qualitySet{
 	{"safety30", "testdata/eval/safety30.jsonl", "holdout", 0.73, true},
 	{"real17", "testdata/eval/real17.jsonl", "holdout", 0.48, true},
 	{"real18", "testdata/eval/real18.jsonl", "tune", 0.42, false},
+	{"chat7", "testdata/eval/chat7.jsonl", "holdout", 0.88, true},
+	{"safety32", "testdata/eval/safety32.jsonl", "holdout", 0.89, true},
 	{"real19", "testdata/eval/real19.jsonl", "tune", 0.6, false},
 }
 
