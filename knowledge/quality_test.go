@@ -386,9 +386,28 @@ func TestFitThresholds(t *testing.T) {
 	}
 	ix := testIndex(t)
 	cases := tuningCases(t)
+	// Each tuning set is scored with its own questions out of the leanings' count, as in
+	// TestAnswerQuality: counted in, they would flatter every threshold that answers more.
+	type leftOutSet struct {
+		cases    []evalCase
+		leanings *leanModel
+	}
+	var sets []leftOutSet
+	samples, shipped := leaningSamples(t, ix), ix.leanings
+	defer func() { ix.leanings = shipped }()
+	for _, set := range qualitySets {
+		if !set.hidden {
+			sets = append(sets, leftOutSet{loadCases(t, set.file, set.split), leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)})
+		}
+	}
 	score := func(th thresholds) int {
 		ix.thresholds = th
-		return scoreCases(t, ix, cases).passed
+		passed := 0
+		for _, s := range sets {
+			ix.leanings = s.leanings
+			passed += scoreCases(t, ix, s.cases).passed
+		}
+		return passed
 	}
 	if os.Getenv("FIT") == "confidence" {
 		fitConfidence(t, ix)
