@@ -306,6 +306,8 @@ var qualitySets = []qualitySet{
 	{"chat7", "testdata/eval/chat7.jsonl", "holdout", 0.88, true},
 	{"safety32", "testdata/eval/safety32.jsonl", "holdout", 0.89, true},
 	{"real19", "testdata/eval/real19.jsonl", "tune", 0.6, false},
+	{"chat8", "testdata/eval/chat8.jsonl", "tune", 0.85, false},
+	{"queries1", "testdata/eval/queries1.jsonl", "tune", 0.9, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
