@@ -36,25 +36,25 @@ type leaningsFile struct {
 	Terms     map[string]string `yaml:"terms"`
 }
 
-// parseLeaningTerms reads one entry's "term:count term:count ..." into counts; problem says what
-// is wrong with the first term that cannot count ("" if none): a term is one lowercase word, a
-// count a whole number that is not negative.
-func parseLeaningTerms(text string) (counts map[string]int, problem string) {
+// parseLeaningTerms reads one entry's "term:count term:count ..." into counts. If a field
+// cannot count, it returns that field and says why: a term is one lowercase word, a count a
+// whole number that is not negative.
+func parseLeaningTerms(text string) (counts map[string]int, bad, problem string) {
 	counts = map[string]int{}
 	for _, field := range strings.Fields(text) {
 		term, n, ok := strings.Cut(field, ":")
 		count, err := strconv.Atoi(n)
 		switch {
 		case !ok || term == "":
-			return nil, fmt.Sprintf("%q is not term:count", field)
+			return nil, field, fmt.Sprintf("%q is not term:count", field)
 		case strings.ToLower(term) != term:
-			return nil, fmt.Sprintf("term %q must be lowercase, as the search reads it", term)
+			return nil, field, fmt.Sprintf("term %q must be lowercase, as the search reads it", term)
 		case err != nil || count < 0:
-			return nil, fmt.Sprintf("the count of %q is not a whole number of questions", term)
+			return nil, field, fmt.Sprintf("the count of %q is not a whole number of questions", term)
 		}
 		counts[term] += count
 	}
-	return counts, ""
+	return counts, "", ""
 }
 
 // leanSmoothing is the count a term is given for an entry whose questions never used it

@@ -422,6 +422,17 @@ func (l *loader) cues(file string, line int, n ast.Node, c Cues) {
 	}
 }
 
+// lineWithin is how many lines into text, as written in the file, field first stands (0 if
+// it is not there): a folded scalar of terms is read as one line but written as many.
+func lineWithin(text, field string) int {
+	for i, line := range strings.Split(text, "\n") {
+		if slices.Contains(strings.Fields(line), field) {
+			return i
+		}
+	}
+	return 0
+}
+
 // idUse is an entry id named outside the entries, checked once every file is read.
 type idUse struct {
 	file string
@@ -429,17 +440,27 @@ type idUse struct {
 	id   string
 }
 
-// leanings reads each entry's terms, reports what cannot count at the entry's line, and records
+// leanings reads each entry's terms, reports a term that cannot count at its own line, and records
 // the entry ids named for finish to check.
 func (l *loader) leanings(file string, line int, n ast.Node, f leaningsFile) Leanings {
-	lines := map[string]int{} // of each entry's terms
+	lines := map[string]int{}     // where each entry's terms start
+	sources := map[string]string{} // and their text as written, a line of the file a line
 	values, _ := mappingValues(n)
 	for _, kv := range values {
 		entries, _ := mappingValues(kv.Value)
 		for _, e := range entries {
 			l.leaningIDs = append(l.leaningIDs, idUse{file, lineOf(e.Key), e.Key.String()})
 			if kv.Key.String() == "terms" {
-				lines[e.Key.String()] = lineOf(e.Key)
+				id := e.Key.String()
+				lines[id] = lineOf(e.Key)
+				switch v := e.Value.(type) {
+				case *ast.LiteralNode: // a folded block: its text starts on the line after ">-"
+					if v.Start != nil && v.Value != nil {
+						lines[id], sources[id] = v.Start.Position.Line+1, v.Value.GetToken().Origin
+					}
+				case *ast.StringNode: // on the key's line, maybe folded onto the next
+					sources[id] = v.GetToken().Origin
+				}
 			}
 		}
 	}
@@ -448,9 +469,9 @@ func (l *loader) leanings(file string, line int, n ast.Node, f leaningsFile) Lea
 		l.problem(file, line, "leanings has no terms: list, for each entry, the terms its questions used as term:count")
 	}
 	for _, id := range slices.Sorted(maps.Keys(f.Terms)) {
-		counts, problem := parseLeaningTerms(f.Terms[id])
+		counts, bad, problem := parseLeaningTerms(f.Terms[id])
 		if problem != "" {
-			l.problem(file, max(lines[id], line), "leanings of %s: %s", id, problem)
+			l.problem(file, max(lines[id]+lineWithin(sources[id], bad), line), "leanings of %s: %s", id, problem)
 		}
 		for term, c := range counts {
 			if lean.Words[term] == nil {
