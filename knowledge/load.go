@@ -443,7 +443,7 @@ type idUse struct {
 // leanings reads each entry's terms, reports a term that cannot count at its own line, and records
 // the entry ids named for finish to check.
 func (l *loader) leanings(file string, line int, n ast.Node, f leaningsFile) Leanings {
-	lines := map[string]int{}     // where each entry's terms start
+	lines := map[string]int{}      // where each entry's terms start
 	sources := map[string]string{} // and their text as written, a line of the file a line
 	values, _ := mappingValues(n)
 	for _, kv := range values {
