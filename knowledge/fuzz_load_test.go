@@ -17,6 +17,7 @@ func FuzzLoad(f *testing.F) {
 		"\t- bad: indent", "a: &x [*x]\n", "---\n---\n", "entries:\n  - id: x\n    steps: [{title: 1}]\n", "\xff\xfe",
 		"groups: {leg: [leg, calf]}\nsafety: {text: x, triggers: ['{leg} + hot', '{nope}', '{leg', 'a}']}\n",
 		"groups: [a, b]\n", "groups: {Bad: [], ok: [x*, '{y}']}\nemergency: {text: x, triggers: ['{ok} z']}\n",
+		"leanings:\n  questions: {a: 2}\n  terms:\n    a: >-\n      bed:1\n      rub:x\n    b: Bed:1\n", "leanings: {terms: {a: [1]}}\n",
 	} {
 		f.Add(seed)
 	}
