@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -79,7 +80,6 @@ type leanModel struct {
 	logPrior []float64            // per entry: log of its share of the questions
 	logRest  []float64            // per entry: log of its terms' total count, smoothed
 	logCount map[string][]float64 // per term, per entry: log of its count, smoothed
-	empty    bool                 // no leanings: no posterior
 	weight   float64              // how much the posterior adds to a rank: leanWeight but in sweeps
 }
 
@@ -89,10 +89,6 @@ type leanModel struct {
 func compileLeanings(l Leanings, entryAt map[string]int, smoothing float64) *leanModel {
 	n := len(entryAt)
 	m := &leanModel{logPrior: make([]float64, n), logRest: make([]float64, n), logCount: make(map[string][]float64, len(l.Words)), weight: leanWeight}
-	if len(l.Words) == 0 {
-		m.empty = true
-		return m
-	}
 	total := 0.0
 	questions := make([]float64, n)
 	for id, q := range l.Questions {
@@ -104,9 +100,12 @@ func compileLeanings(l Leanings, entryAt map[string]int, smoothing float64) *lea
 	terms := make([]float64, n)
 	for word, counts := range l.Words {
 		row := make([]float64, n)
+		for at := range row {
+			row[at] = math.Log(smoothing)
+		}
 		for id, c := range counts {
 			if at, ok := entryAt[id]; ok {
-				row[at] = float64(c)
+				row[at] = math.Log(float64(c) + smoothing)
 				terms[at] += float64(c)
 			}
 		}
@@ -117,11 +116,6 @@ func compileLeanings(l Leanings, entryAt map[string]int, smoothing float64) *lea
 		m.logPrior[at] = math.Log((questions[at] + 1) / (total + float64(n)))
 		m.logRest[at] = math.Log(terms[at] + smoothing*vocabulary)
 	}
-	for _, row := range m.logCount {
-		for at, c := range row {
-			row[at] = math.Log(c + smoothing)
-		}
-	}
 	return m
 }
 
@@ -129,17 +123,15 @@ func compileLeanings(l Leanings, entryAt map[string]int, smoothing float64) *lea
 // of a question (each variant's first, the term as asked); terms no count names say nothing and
 // are skipped. It is nil without leanings or without a counted term.
 func (m *leanModel) posterior(variants [][]string) []float64 {
-	if m == nil || m.empty {
+	if m == nil {
 		return nil
 	}
 	var logp []float64
-	seen := make(map[string]bool, len(variants))
-	for _, v := range variants {
+	for i, v := range variants {
 		row, ok := m.logCount[v[0]]
-		if !ok || seen[v[0]] {
-			continue
+		if !ok || slices.ContainsFunc(variants[:i], func(before []string) bool { return before[0] == v[0] }) {
+			continue // a term no count names, or one counted already
 		}
-		seen[v[0]] = true
 		if logp == nil {
 			logp = make([]float64, len(m.logPrior))
 			copy(logp, m.logPrior)
