@@ -317,7 +317,6 @@ func TestAnswerQuality(t *testing.T) {
 	// The leanings are counted on the tuning sets: each is scored with its own questions taken
 	// out of the count, as a set written elsewhere would be (see TestFitLeanings).
 	samples, shipped := leaningSamples(t, ix), ix.leanings
-	t.Cleanup(func() { ix.leanings = shipped })
 	for _, set := range qualitySets {
 		t.Run(set.name, func(t *testing.T) {
 			ix.leanings = shipped
@@ -369,15 +368,25 @@ func testIndex(tb testing.TB) *Index {
 	return ix
 }
 
-// tuningSets are the questions thresholds may be fitted on; their held-out halves never are.
-func tuningCases(t *testing.T) []evalCase {
-	var all []evalCase
+// leftOutSet is a tuning set's questions with the leanings counted without them, as in
+// TestAnswerQuality: counted in, they would flatter every threshold that answers more, and make
+// the leanings look surer of a tuning question than of one never seen.
+type leftOutSet struct {
+	cases    []evalCase
+	leanings *leanModel
+}
+
+// leftOutSets are the tuning sets that thresholds and confidence may be fitted on, each with its
+// leanings; their held-out halves never are.
+func leftOutSets(t *testing.T, ix *Index) []leftOutSet {
+	var sets []leftOutSet
+	samples := leaningSamples(t, ix)
 	for _, set := range qualitySets {
 		if !set.hidden {
-			all = append(all, loadCases(t, set.file, set.split)...)
+			sets = append(sets, leftOutSet{loadCases(t, set.file, set.split), leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)})
 		}
 	}
-	return all
+	return sets
 }
 
 // TestFitThresholds sweeps the policy's thresholds over the tuning sets and reports the pair that
@@ -388,20 +397,10 @@ func TestFitThresholds(t *testing.T) {
 		t.Skip("FIT=1 sweeps the thresholds over the tuning sets")
 	}
 	ix := testIndex(t)
-	cases := tuningCases(t)
-	// Each tuning set is scored with its own questions out of the leanings' count, as in
-	// TestAnswerQuality: counted in, they would flatter every threshold that answers more.
-	type leftOutSet struct {
-		cases    []evalCase
-		leanings *leanModel
-	}
-	var sets []leftOutSet
-	samples, shipped := leaningSamples(t, ix), ix.leanings
-	defer func() { ix.leanings = shipped }()
-	for _, set := range qualitySets {
-		if !set.hidden {
-			sets = append(sets, leftOutSet{loadCases(t, set.file, set.split), leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)})
-		}
+	sets := leftOutSets(t, ix)
+	total := 0
+	for _, s := range sets {
+		total += len(s.cases)
 	}
 	score := func(th thresholds) int {
 		ix.thresholds = th
@@ -413,7 +412,7 @@ func TestFitThresholds(t *testing.T) {
 		return passed
 	}
 	if os.Getenv("FIT") == "confidence" {
-		fitConfidence(t, ix)
+		fitConfidence(t, ix, sets)
 		return
 	}
 	best, bestScore := fitted, score(fitted)
@@ -421,7 +420,7 @@ func TestFitThresholds(t *testing.T) {
 		for r := 0.2; r <= 0.801; r += 0.05 {
 			th := fitted
 			th.riskCoverage = r
-			t.Logf("riskCoverage %.2f: %d/%d", r, score(th), len(cases))
+			t.Logf("riskCoverage %.2f: %d/%d", r, score(th), total)
 		}
 		return
 	}
@@ -430,12 +429,12 @@ func TestFitThresholds(t *testing.T) {
 			for _, fd := range []float64{1, 2, 3, 4, 6, 8} {
 				th := fitted
 				th.foreign, th.foreignDomain = f, fd
-				t.Logf("foreign %.1f, foreignDomain %.1f: %d/%d", f, fd, score(th), len(cases))
+				t.Logf("foreign %.1f, foreignDomain %.1f: %d/%d", f, fd, score(th), total)
 			}
 		}
 		return
 	}
-	t.Logf("in service: %+v: %d/%d", fitted, bestScore, len(cases))
+	t.Logf("in service: %+v: %d/%d", fitted, bestScore, total)
 	for c := 0.15; c <= 0.601; c += 0.05 {
 		for k := 0.0; k <= 1.01; k += 0.2 {
 			for _, f := range []float64{0.5, 1, 1.5, 2, 3, 4, 1e9} {
@@ -450,7 +449,7 @@ func TestFitThresholds(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("best: %+v: %d/%d", best, bestScore, len(cases))
+	t.Logf("best: %+v: %d/%d", best, bestScore, total)
 }
 
 func suggIDs(a Answer) []string {
@@ -463,20 +462,13 @@ func suggIDs(a Answer) []string {
 
 // fitConfidence fits confidence's logistic regression on the tuning sets' answered questions
 // and prints the weights to put in policy.go, with the AUC before and after.
-func fitConfidence(t *testing.T, ix *Index) {
+func fitConfidence(t *testing.T, ix *Index, sets []leftOutSet) {
 	var xs []confidenceInputs
 	var ys []float64
 	var before []scored
-	samples, shipped := leaningSamples(t, ix), ix.leanings
-	defer func() { ix.leanings = shipped }()
-	for _, set := range qualitySets {
-		if set.hidden {
-			continue
-		}
-		// The leanings, counted on these very sets, are as sure of a tuning question as they
-		// would be of one never seen only with the question's own set out of the count.
-		ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
-		for _, c := range loadCases(t, set.file, set.split) {
+	for _, set := range sets {
+		ix.leanings = set.leanings
+		for _, c := range set.cases {
 			a := answerOf(t, ix, c.Q)
 			if !a.Answered() {
 				continue
