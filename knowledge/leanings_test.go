@@ -72,6 +72,7 @@ func TestABadLeaningIsAProblem(t *testing.T) {
 		{"an uppercase term", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: Bed:1\n", `leanings of overview: term "Bed" must be lowercase`, 4},
 		{"a negative count", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: bed:-1\n", `leanings of overview: the count of "bed" is not a whole number`, 4},
 		{"a count that is not a number", "leanings:\n  questions: {overview: 3}\n  terms:\n    overview: >-\n      bed:1\n      rub:lots\n", `leanings of overview: the count of "rub" is not a whole number`, 6},
+		{"a negative number of questions", "leanings:\n  questions:\n    overview: 3\n    how-long: -2\n  terms:\n    overview: bed:1\n", "leanings: how-long has a negative number of questions", 4},
 		{"no terms", "leanings:\n  questions: {overview: 3}\n", "leanings has no terms", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

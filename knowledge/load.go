@@ -449,10 +449,15 @@ func (l *loader) leanings(file string, line int, n ast.Node, f leaningsFile) Lea
 	for _, kv := range values {
 		entries, _ := mappingValues(kv.Value)
 		for _, e := range entries {
-			l.leaningIDs = append(l.leaningIDs, idUse{file, lineOf(e.Key), e.Key.String()})
-			if kv.Key.String() == "terms" {
-				id := e.Key.String()
-				lines[id] = lineOf(e.Key)
+			id, at := e.Key.String(), lineOf(e.Key)
+			l.leaningIDs = append(l.leaningIDs, idUse{file, at, id})
+			switch kv.Key.String() {
+			case "questions":
+				if f.Questions[id] < 0 {
+					l.problem(file, at, "leanings: %s has a negative number of questions", id)
+				}
+			case "terms":
+				lines[id] = at
 				switch v := e.Value.(type) {
 				case *ast.LiteralNode: // a folded block: its text starts on the line after ">-"
 					if v.Start != nil && v.Value != nil {
