@@ -95,8 +95,8 @@ func TestTheShippedKnowledgeHasNoWarnings(t *testing.T) {
 	}
 }
 
-// editedNotices loads the shipped files, and again with old replaced by new in notices.yaml.
-func editedNotices(t *testing.T, old, new string) (before, after *Base) {
+// editedFile loads the shipped files, and again with old replaced by new in the file name.
+func editedFile(t *testing.T, name, old, new string) (before, after *Base) {
 	t.Helper()
 	files, err := ShippedFiles()
 	if err != nil {
@@ -105,11 +105,11 @@ func editedNotices(t *testing.T, old, new string) (before, after *Base) {
 	if before, err = LoadFiles(files, "kb"); err != nil {
 		t.Fatal(err)
 	}
-	notices := string(files["notices.yaml"])
-	if !strings.Contains(notices, old) {
-		t.Fatalf("notices.yaml has no %q to edit", old)
+	text := string(files[name])
+	if !strings.Contains(text, old) {
+		t.Fatalf("%s has no %q to edit", name, old)
 	}
-	files["notices.yaml"] = []byte(strings.Replace(notices, old, new, 1))
+	files[name] = []byte(strings.Replace(text, old, new, 1))
 	if after, err = LoadFiles(files, "kb"); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func editedNotices(t *testing.T, old, new string) (before, after *Base) {
 }
 
 func TestAnEditOfANotListIsAChange(t *testing.T) {
-	before, after := editedNotices(t, "    - feeling blue\n", "    - feeling blue\n    - feeling kinda blue\n")
+	before, after := editedFile(t, "notices.yaml", "    - feeling blue\n", "    - feeling blue\n    - feeling kinda blue\n")
 	c := after.Diff(before)
 	if c.Empty() || !strings.Contains(c.Text(), "emergency not-phrases +1/−0") {
 		t.Errorf("a new not: phrase: %q", c.Text())
@@ -125,15 +125,11 @@ func TestAnEditOfANotListIsAChange(t *testing.T) {
 }
 
 func TestAWordAddedToAGroupIsAChange(t *testing.T) {
-	before, after := editedNotices(t, "  leg: [leg, legs,", "  leg: [leg, legs, hamstring,")
+	before, after := editedFile(t, "notices.yaml", "  leg: [leg, legs,", "  leg: [leg, legs, hamstring,")
 	if c := after.Diff(before); !strings.Contains(c.Text(), "word groups +1/−1") {
 		t.Errorf("a word added to a group: %q", c.Text())
 	}
-	ix, err := NewIndex(after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, after)
 	if !ix.signals.emergency(wordsOf("my hamstring is swollen and hot")) {
 		t.Error("the new group word does not count in the rules that name the group")
 	}
@@ -147,7 +143,7 @@ func TestARepeatedPhraseIsAWarning(t *testing.T) {
 		{"    - pacemaker\n", "    - pacemaker\n    - pacemaker\n", `safety trigger`},
 		{"  chest: [chest, sternum,", "  chest: [chest, sternum, chest,", `group "chest" phrase 3 ("chest") repeats phrase 1`},
 	} {
-		_, after := editedNotices(t, tc.old, tc.new)
+		_, after := editedFile(t, "notices.yaml", tc.old, tc.new)
 		var found []string
 		for _, w := range after.Warnings {
 			if strings.Contains(w.String(), "repeats") {

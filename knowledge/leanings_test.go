@@ -108,11 +108,7 @@ func TestAStaleEntryInTheLeaningsWarns(t *testing.T) {
 	if want := []string{"kb/leanings.yaml:2", "kb/leanings.yaml:5"}; !slices.Equal(found, want) {
 		t.Errorf("warnings at %v, want %v", found, want)
 	}
-	ix, err := NewIndex(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, b)
 	if p := ix.leanings.posterior([][]string{{"bed"}}); p == nil || slices.Index(p, slices.Max(p)) != ix.vocab.entryAt["overview"] {
 		t.Errorf("the leanings that name entries still count: %v", p)
 	}
@@ -286,32 +282,12 @@ leanings:
 // TestATermAddedToAnEntryIsAChange: a moderator who writes a term into an entry's leanings sees
 // the reload name it, and questions with the term lean to the entry.
 func TestATermAddedToAnEntryIsAChange(t *testing.T) {
-	files, err := ShippedFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, err := LoadFiles(files, "kb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lean := string(files["leanings.yaml"])
 	const at = "    benefit-sleep: >-\n      "
-	if !strings.Contains(lean, at) {
-		t.Fatalf("leanings.yaml has no %q to add to", at)
-	}
-	files["leanings.yaml"] = []byte(strings.Replace(lean, at, at+"zzzquill:40 ", 1))
-	after, err := LoadFiles(files, "kb")
-	if err != nil {
-		t.Fatal(err)
-	}
+	before, after := editedFile(t, "leanings.yaml", at, at+"zzzquill:40 ")
 	if c := after.Diff(before); !strings.Contains(c.Text(), "leanings +1/−0") {
 		t.Errorf("a term added to an entry: %q", c.Text())
 	}
-	ix, err := NewIndex(after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, after)
 	p := ix.leanings.posterior([][]string{{"zzzquill"}})
 	if p == nil || slices.Index(p, slices.Max(p)) != ix.vocab.entryAt["benefit-sleep"] {
 		t.Errorf("the new term does not lean to benefit-sleep: %v", p)

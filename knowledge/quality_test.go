@@ -360,6 +360,12 @@ func testIndex(tb testing.TB) *Index {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return indexOf(tb, b)
+}
+
+// indexOf indexes b, closed when the test ends.
+func indexOf(tb testing.TB, b *Base) *Index {
+	tb.Helper()
 	ix, err := NewIndex(b)
 	if err != nil {
 		tb.Fatal(err)
