@@ -212,16 +212,23 @@ func TestFitLeanings(t *testing.T) {
 			grid = append(grid, sweep{w, s})
 		}
 	}
+	type tuningSet struct {
+		file  string
+		cases []evalCase
+	}
+	var sets []tuningSet // read once for the whole grid
+	for _, set := range qualitySets {
+		if !set.hidden {
+			sets = append(sets, tuningSet{set.file, loadCases(t, set.file, set.split)})
+		}
+	}
 	for _, g := range grid {
 		var passed, total, in, out int
-		for _, set := range qualitySets {
-			if set.hidden {
-				continue
-			}
+		for _, set := range sets {
 			m := leftOut(all, ix, samples, set.file, g.smoothing)
 			m.weight = g.weight
 			ix.leanings = m
-			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
+			s := scoreCases(t, ix, set.cases)
 			passed, total, in, out = passed+s.passed, total+s.total, in+s.inRight, out+s.outRight
 		}
 		t.Logf("weight %.2f smoothing %.2f: %d of %d pass (in scope right %d, declined %d), each file left out", g.weight, g.smoothing, passed, total, in, out)
