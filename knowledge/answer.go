@@ -177,6 +177,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	}
 	f.terms = len(variants)
 	f.variants = variants
+	f.outLean = ix.scope.out(variants)
 	f.known = ix.vocab.knownWeight(variants)
 	f.domain = ix.vocab.mentionsDomain(variants)
 	// What a question that names a risk says besides the risk: the words that name the risk are

@@ -82,6 +82,7 @@ type Index struct {
 	phrasings  map[string]*Entry      // each entry's questions and title by phrasingKey (see exact-phrasing)
 	presearch  map[string]interface{} // read-only; see readIndex
 	leanings   *leanModel             // the base's Leanings, for ranking
+	scope      *scopeModel            // the base's Leanings, in scope or not
 
 	mu     sync.RWMutex // held for reading by searches, for writing by Close
 	closed bool
@@ -162,6 +163,7 @@ func NewIndex(b *Base) (*Index, error) {
 	// than analysing every text a second time: analysis was half the cost of building.
 	ix.vocab = newVocabulary(b, postings, ix.analyze)
 	ix.leanings = compileLeanings(b.Leanings, ix.vocab.entryAt, leanSmoothing)
+	ix.scope = compileScope(b.Leanings, leanSmoothing)
 	return ix, nil
 }
 

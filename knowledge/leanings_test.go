@@ -63,6 +63,46 @@ func TestLeaningsPosterior(t *testing.T) {
 	}
 }
 
+func TestScopeLeaning(t *testing.T) {
+	l := Leanings{
+		Questions: map[string]int{"sleep": 8, "routine": 8, declinedClass: 8},
+		Words: map[string]map[string]int{
+			"bed":     {"sleep": 6, "routine": 1},
+			"step":    {"routine": 7},
+			"weather": {declinedClass: 6},
+			"foot":    {"sleep": 8, "routine": 8, declinedClass: 4},
+		},
+	}
+	m := compileScope(l, 0.5)
+	for _, tc := range []struct {
+		name     string
+		terms    []string
+		low, top float64 // the probability of out of scope lies in [low, top]
+	}{
+		{"words the entries' questions use lean in", []string{"bed", "step"}, 0, 0.1},
+		{"a word only declined questions use leans out", []string{"weather"}, 0.9, 1},
+		{"a word both use leans to the side that uses it more", []string{"foot"}, 0, 0.5},
+		{"words no count names say nothing", []string{"zebra"}, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var variants [][]string
+			for _, w := range tc.terms {
+				variants = append(variants, []string{w})
+			}
+			if p := m.out(variants); p < tc.low || p > tc.top {
+				t.Errorf("out = %.3f, want %.2f-%.2f", p, tc.low, tc.top)
+			}
+		})
+	}
+	delete(l.Questions, declinedClass)
+	if compileScope(l, 0.5) != nil {
+		t.Error("leanings without declined questions gave a scope model")
+	}
+	if p := compileLeanings(l, map[string]int{"sleep": 0, "routine": 1}, 0.5).posterior([][]string{{"weather"}}); p != nil {
+		t.Errorf("a term only declined questions used leans the entries: %v", p)
+	}
+}
+
 func TestABadLeaningIsAProblem(t *testing.T) {
 	for _, tc := range []struct {
 		name, yaml, want string
@@ -130,7 +170,7 @@ func leaningSamples(t *testing.T, ix *Index) []leaningSample {
 			continue
 		}
 		for _, c := range loadCases(t, set.file, set.split) {
-			if !c.Answered || c.Entry == "" {
+			if c.Emerg != nil && *c.Emerg || c.Answered && c.Entry == "" {
 				continue
 			}
 			q := CleanQuestion(c.Q)
@@ -140,6 +180,9 @@ func leaningSamples(t *testing.T, ix *Index) []leaningSample {
 				t.Fatal(err)
 			}
 			s := leaningSample{file: set.file, entry: c.Entry}
+			if !c.Answered {
+				s.entry = declinedClass
+			}
 			for _, v := range f.variants {
 				if !slices.Contains(s.terms, v[0]) {
 					s.terms = append(s.terms, v[0])
@@ -192,9 +235,19 @@ func (l Leanings) without(counts Leanings) Leanings {
 
 // leftOut is the leanings l without the questions of one tuning file, as if they had never been
 // counted, compiled for ix: a tuning set is scored with it, as a set written elsewhere would be.
-func leftOut(l Leanings, ix *Index, samples []leaningSample, file string, smoothing float64) *leanModel {
-	return compileLeanings(l.without(countLeanings(samples, file)), ix.vocab.entryAt, smoothing)
+func leftOut(l Leanings, ix *Index, samples []leaningSample, file string, smoothing float64) leaningModels {
+	w := l.without(countLeanings(samples, file))
+	return leaningModels{compileLeanings(w, ix.vocab.entryAt, smoothing), compileScope(w, leanSmoothing)}
 }
+
+// leaningModels are what an index compiles from its Leanings, for ranking and for scope.
+type leaningModels struct {
+	leanings *leanModel
+	scope    *scopeModel
+}
+
+// use puts the models in ix's place of its own.
+func (m leaningModels) use(ix *Index) { ix.leanings, ix.scope = m.leanings, m.scope }
 
 // TestFitLeanings counts the leanings on the tuning sets and sweeps their weight and smoothing,
 // each tuning file scored with a count it took no part in; LEANINGS_OUT writes the count.
@@ -226,8 +279,8 @@ func TestFitLeanings(t *testing.T) {
 		var passed, total, in, out int
 		for _, set := range sets {
 			m := leftOut(all, ix, samples, set.file, g.smoothing)
-			m.weight = g.weight
-			ix.leanings = m
+			m.leanings.weight = g.weight
+			m.use(ix)
 			s := scoreCases(t, ix, set.cases)
 			passed, total, in, out = passed+s.passed, total+s.total, in+s.inRight, out+s.outRight
 		}
@@ -251,7 +304,9 @@ func leaningsYAML(l Leanings, n int) string {
 # each term (a word as the search reads it: stemmed, "massag" for massage), how many of the
 # questions each entry answered used it, written term:count. Ranking adds each entry's naive
 # Bayes posterior over a question's terms to the hits the search found; it never brings in an
-# entry that shares no word with the question.
+# entry that shares no word with the question. Under "declined" are the questions the tuning
+# sets decline: how far a question is worded like them weighs in the answer's confidence, and
+# an answer likelier wrong than right is declined with suggestions (see the unsure rule).
 #
 # Counted by FIT=leanings LEANINGS_OUT=$PWD/kb/leanings.yaml go test ./knowledge -run FitLeanings
 # on the %d labelled questions of the tuning sets, never on the held-out ones; no question is

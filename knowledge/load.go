@@ -714,6 +714,8 @@ func (l *loader) entry(file string, n ast.Node) {
 		name = "entry"
 	case !idPattern.MatchString(e.ID):
 		l.problem(file, at("id"), "id %q must be lowercase letters and digits separated by dashes", e.ID)
+	case e.ID == declinedClass:
+		l.problem(file, at("id"), "id %q is taken: the leanings count the questions the bot declines under it", e.ID)
 	case l.byID[e.ID] != nil:
 		prev := l.byID[e.ID]
 		l.problem(file, at("id"), "duplicate id %q (also at %s:%d)", e.ID, prev.File, prev.Line)
@@ -798,7 +800,7 @@ func (l *loader) finish() {
 	// A stale name in the leanings (an entry renamed or removed) only loses that entry's
 	// leaning, so it warns rather than blocking the edit that renamed the entry.
 	for _, u := range l.leaningIDs {
-		if l.byID[u.id] == nil {
+		if l.byID[u.id] == nil && u.id != declinedClass {
 			l.warn(u.file, u.line, "", "leanings name the entry %q, which does not exist: its counts are not used (rename it there too, or recount)", u.id)
 		}
 	}

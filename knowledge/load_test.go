@@ -56,6 +56,7 @@ func TestLoadReportsEveryProblemWithFileAndLine(t *testing.T) {
 		filepath.Join(dir, "entries.yaml") + `:18: odd-kind: unknown kind "recipe"`,
 		filepath.Join(dir, "entries.yaml") + `:24: unknown field "titel"`,
 		filepath.Join(dir, "entries.yaml") + `:29: long-title title is 119 characters, more than the 100 allowed`,
+		filepath.Join(dir, "entries.yaml") + `:32: id "declined" is taken`,
 		filepath.Join(dir, "notices.yaml") + `:1: no disclaimer`,
 		filepath.Join(dir, "routine.yaml") + `:7: routine: the routine has no steps`,
 		filepath.Join(dir, "syntax.yaml") + `:3: `,

@@ -15,7 +15,7 @@ var (
 	policyPain     = &Entry{ID: "benefit-pain", Kind: KindBenefit}
 	policyOverview = &Entry{ID: "overview", Kind: KindOverview}
 	policyRoutine  = &Entry{ID: "self-massage-routine", Kind: KindRoutine}
-	policyTh       = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6}
+	policyTh       = thresholds{coverage: 0.5, known: 0.3, foreign: 2, foreignDomain: 4, riskCoverage: 0.6, unsure: 0.5}
 	sureHits       = []hit{{entry: policyHowLong, coverage: 0.9, score: 2, rank: 1.2}, {entry: policySleep, coverage: 0.2, score: 0.5, rank: 0.3}}
 	weakHits       = []hit{{entry: policySleep, coverage: 0.3, score: 0.4, rank: 0.6}}
 )
@@ -52,6 +52,7 @@ var policyCases = []struct {
 	{"a word the base lacks beside the subject's own words is a detail", features{terms: 4, known: 0.6, unknown: 1, unknownW: 3.9, domain: true, subjectTerms: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"mostly words the base lacks", features{terms: 3, known: 1, unknown: 2, unknownW: 7.8}, sureHits, "no-match", Declined, nil},
 	{"one word two entries share", features{terms: 1, known: 1}, []hit{{entry: policyPain, coverage: 1, score: 1, rank: 1.3}, {entry: policySleep, coverage: 1, score: 0.9, rank: 1.27}}, "ambiguous", Declined, nil},
+	{"a match worded as the questions the base declines is unsure", features{terms: 3, known: 2, outLean: 0.95}, sureHits, "unsure", Declined, nil},
 	{"a sure match is answered", features{terms: 3, known: 2}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"diabetes nurse asking how often: the topic, with the notice", features{terms: 4, known: 2, safety: true, asked: &sureHits[0]}, sureHits, "confident", Answered, []*Entry{policyHowLong}},
 	{"a risk and nothing else asked, though an entry shares its words: the safety entry", features{terms: 2, known: 2, safety: true}, sureHits, "risk-unsure", Answered, []*Entry{policySafety}},

@@ -309,6 +309,8 @@ var qualitySets = []qualitySet{
 	{"real19", "testdata/eval/real19.jsonl", "tune", 0.64, false},
 	{"chat8", "testdata/eval/chat8.jsonl", "tune", 0.87, false},
 	{"queries1", "testdata/eval/queries1.jsonl", "tune", 0.93, false},
+	{"details2", "testdata/eval/details2.jsonl", "holdout", 0.76, true},
+	{"details1", "testdata/eval/details1.jsonl", "tune", 0.8, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
@@ -316,12 +318,12 @@ func TestAnswerQuality(t *testing.T) {
 	pooled := map[bool][]scored{} // by hidden: the answered questions of all tuning or held-out sets
 	// The leanings are counted on the tuning sets: each is scored with its own questions taken
 	// out of the count, as a set written elsewhere would be (see TestFitLeanings).
-	samples, shipped := leaningSamples(t, ix), ix.leanings
+	samples, shipped := leaningSamples(t, ix), leaningModels{ix.leanings, ix.scope}
 	for _, set := range qualitySets {
 		t.Run(set.name, func(t *testing.T) {
-			ix.leanings = shipped
+			shipped.use(ix)
 			if !set.hidden {
-				ix.leanings = leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing)
+				leftOut(ix.base.Leanings, ix, samples, set.file, leanSmoothing).use(ix)
 			}
 			s := scoreCases(t, ix, loadCases(t, set.file, set.split))
 			pooled[set.hidden] = append(pooled[set.hidden], s.answered...)
@@ -378,8 +380,8 @@ func indexOf(tb testing.TB, b *Base) *Index {
 // TestAnswerQuality: counted in, they would flatter every threshold that answers more, and make
 // the leanings look surer of a tuning question than of one never seen.
 type leftOutSet struct {
-	cases    []evalCase
-	leanings *leanModel
+	cases  []evalCase
+	models leaningModels
 }
 
 // leftOutSets are the tuning sets that thresholds and confidence may be fitted on, each with its
@@ -412,7 +414,7 @@ func TestFitThresholds(t *testing.T) {
 		ix.thresholds = th
 		passed := 0
 		for _, s := range sets {
-			ix.leanings = s.leanings
+			s.models.use(ix)
 			passed += scoreCases(t, ix, s.cases).passed
 		}
 		return passed
@@ -469,11 +471,12 @@ func suggIDs(a Answer) []string {
 // fitConfidence fits confidence's logistic regression on the tuning sets' answered questions
 // and prints the weights to put in policy.go, with the AUC before and after.
 func fitConfidence(t *testing.T, ix *Index, sets []leftOutSet) {
+	ix.thresholds.unsure = 0 // every answer the confidence would weigh
 	var xs []confidenceInputs
 	var ys []float64
 	var before []scored
 	for _, set := range sets {
-		ix.leanings = set.leanings
+		set.models.use(ix)
 		for _, c := range set.cases {
 			a := answerOf(t, ix, c.Q)
 			if !a.Answered() {
