@@ -311,6 +311,7 @@ var qualitySets = []qualitySet{
 	{"queries1", "testdata/eval/queries1.jsonl", "tune", 0.93, false},
 	{"details2", "testdata/eval/details2.jsonl", "holdout", 0.76, true},
 	{"details1", "testdata/eval/details1.jsonl", "tune", 0.8, false},
+	{"chat9", "testdata/eval/chat9.jsonl", "holdout", 0.84, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
