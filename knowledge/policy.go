@@ -55,12 +55,14 @@ type thresholds struct {
 // out-of-scope set and real5, at the cost of 3-7 chat questions of dev, story and safety9 that
 // name neither feet nor massage ("does it help little injuries heal faster or nah"); foreign
 // stays 2, so that words the base lacks still do not veto a chat question's known words.
-// unsure was added and swept on 2026-12-02 over 8681 tuning questions, each file scored with
-// leanings and a confidence counted without it: none passes 7724, 0.2 7736, 0.3 7743, 0.35
-// 7747, 0.5 7747, 0.6 7749; above 0.3 each step declines more questions in scope than it wins
-// out of scope (0.5: 46 fewer in scope answered right, 76 more declined), and the development
-// set falls under its 95% (241 of 260 at 0.5), so 0.3: 10 fewer in scope, 33 more declined.
-var fitted = thresholds{coverage: 0.2, known: 0.3, foreign: 2, foreignDomain: 6, riskCoverage: 0.7, unsure: 0.3}
+// unsure was added and swept on 2026-12-02 over 8881 tuning questions (with details1 and
+// nearmiss1), each file scored with leanings counted without it: none passes 7885, 0.2 7895,
+// 0.25 7901, 0.3 7907, 0.35 7913, 0.5 7914, 0.6 7917. Above 0.35 each step declines more
+// questions in scope than it wins out of scope (0.5: 48 fewer in scope answered right, 84 more
+// declined) and the development set falls (243 of 260 at 0.5). At 0.3-0.35 it declines plain
+// chat questions the tests keep answered ("is it bad if it hurts a bit", confidence 0.30), so
+// 0.25: 9 fewer in scope, 28 more declined.
+var fitted = thresholds{coverage: 0.2, known: 0.3, foreign: 2, foreignDomain: 6, riskCoverage: 0.7, unsure: 0.25}
 
 // features is what Answer reads in a question before it searches.
 type features struct {
@@ -393,10 +395,10 @@ func scoreShare(hits []hit) float64 {
 // 0.804 -> 0.809; refitted with the leanings' posterior on 3954 answers, each tuning set's
 // posterior taken with the set out of the count (see leftOut): AUC 0.807 -> 0.825; refitted
 // with how far the question is worded like a declined one (see scopeModel), on 4446 answers
-// with details1: AUC 0.832 -> 0.857 (held-out sets, pooled: 0.79 -> 0.83).
+// with details1 and nearmiss1: AUC 0.832 -> 0.857 (held-out sets, pooled: 0.79 -> 0.84).
 var (
-	confidenceWeights = confidenceInputs{1.03, 1.32, 0.55, -0.38, 1.11, 0.90, 0.54, 1.25, -2.16}
-	confidenceBias    = -2.65
+	confidenceWeights = confidenceInputs{0.98, 1.29, 0.52, -0.42, 1.06, 0.91, 0.57, 1.24, -2.23}
+	confidenceBias    = -2.52
 )
 
 // confidence is how likely an answer is right, from 0 to 1.

@@ -312,6 +312,7 @@ var qualitySets = []qualitySet{
 	{"details2", "testdata/eval/details2.jsonl", "holdout", 0.76, true},
 	{"details1", "testdata/eval/details1.jsonl", "tune", 0.8, false},
 	{"chat9", "testdata/eval/chat9.jsonl", "holdout", 0.84, true},
+	{"nearmiss1", "testdata/eval/nearmiss1.jsonl", "tune", 0.77, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
