@@ -138,7 +138,7 @@ func (m *leanModel) posterior(variants [][]string) []float64 {
 	var logp []float64
 	for i, v := range variants {
 		row, ok := m.logCount[v[0]]
-		if !ok || slices.ContainsFunc(variants[:i], func(before []string) bool { return before[0] == v[0] }) {
+		if !ok || askedBefore(variants, i) {
 			continue // a term no count names, or one counted already
 		}
 		if logp == nil {
@@ -215,7 +215,7 @@ func (m *scopeModel) out(variants [][]string) float64 {
 	lp, counted := m.logPrior, false
 	for i, v := range variants {
 		c, ok := m.logCount[v[0]]
-		if !ok || slices.ContainsFunc(variants[:i], func(before []string) bool { return before[0] == v[0] }) {
+		if !ok || askedBefore(variants, i) {
 			continue
 		}
 		counted = true
@@ -238,4 +238,10 @@ func classOf(id string) int {
 		return 1
 	}
 	return 0
+}
+
+// askedBefore reports whether the term of variants[i] is one of an earlier variant's: a term
+// counts once in a question, however often it is asked.
+func askedBefore(variants [][]string, i int) bool {
+	return slices.ContainsFunc(variants[:i], func(before []string) bool { return before[0] == variants[i][0] })
 }

@@ -154,14 +154,16 @@ func TestAStaleEntryInTheLeaningsWarns(t *testing.T) {
 	}
 }
 
-// leaningSample is one tuning question that an entry answers: its file and its terms.
+// leaningSample is one tuning question that an entry answers, or that is declined (entry
+// declinedClass): its file and its terms.
 type leaningSample struct {
 	file, entry string
 	terms       []string
 }
 
-// leaningSamples reads the labelled in-scope questions of the tuning sets into terms, as rank
-// sees them (each variant's first).
+// leaningSamples reads the tuning sets' questions labelled with an entry, and the ones they
+// decline (under declinedClass; emergencies are not counted, since no search sees them), into
+// terms, as rank sees them (each variant's first).
 func leaningSamples(t *testing.T, ix *Index) []leaningSample {
 	t.Helper()
 	var out []leaningSample
