@@ -313,6 +313,10 @@ var qualitySets = []qualitySet{
 	{"details1", "testdata/eval/details1.jsonl", "tune", 0.8, false},
 	{"chat9", "testdata/eval/chat9.jsonl", "holdout", 0.84, true},
 	{"nearmiss1", "testdata/eval/nearmiss1.jsonl", "tune", 0.77, false},
+	{"chat10", "testdata/eval/chat10.jsonl", "tune", 0.84, false},
+	{"queries2", "testdata/eval/queries2.jsonl", "tune", 0.89, false},
+	{"stories1", "testdata/eval/stories1.jsonl", "tune", 0.83, false},
+	{"nearmiss2", "testdata/eval/nearmiss2.jsonl", "tune", 0.76, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
