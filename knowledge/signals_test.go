@@ -97,6 +97,7 @@ func TestSignalsHearPlainWords(t *testing.T) {
 		{"broke my toe back in 2012, healed ages ago, can I use a roller", false, false, false},
 		{"had a clot years ago, is a foot rub ok", true, false, false},
 		{"apixaban for the last year, does a regular foot massage bring my bp down", true, false, false},
+		{"offered CBT for insomnia through my surgery, would a foot rub help me sleep", false, false, false},
 		{"my laptop has a virus and my foot is infected", true, false, false},
 		// Near an emergency only a story told as one is an aside; a pet near a risk only when it
 		// has the risk.
