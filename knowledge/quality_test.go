@@ -320,6 +320,8 @@ var qualitySets = []qualitySet{
 	{"followups1", "testdata/eval/followups1.jsonl", "tune", 0.77, false},
 	{"twoq1", "testdata/eval/twoq1.jsonl", "tune", 0.91, false},
 	{"forum1", "testdata/eval/forum1.jsonl", "tune", 0.78, false},
+	{"chat12", "testdata/eval/chat12.jsonl", "holdout", 0.87, true},
+	{"safety33", "testdata/eval/safety33.jsonl", "holdout", 0.83, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
