@@ -322,6 +322,7 @@ var qualitySets = []qualitySet{
 	{"forum1", "testdata/eval/forum1.jsonl", "tune", 0.78, false},
 	{"chat12", "testdata/eval/chat12.jsonl", "holdout", 0.87, true},
 	{"safety33", "testdata/eval/safety33.jsonl", "holdout", 0.83, true},
+	{"chat11", "testdata/eval/chat11.jsonl", "tune", 0.91, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
