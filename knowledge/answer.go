@@ -187,7 +187,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	if f.safety {
 		besidesRisk = ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
 	}
-	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) && !ix.vocab.mentionsDomain(besidesRisk)
+	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) && !ix.vocab.mentionsDomain(besidesRisk) && !asksIfAllRight(words, besidesRisk)
 	f.subjectWords = ix.vocab.onlySubject(variants)
 	f.subjectOnly = f.subjectWords && ix.vocab.namesWholeSubject(variants)
 	for _, v := range variants {
@@ -303,6 +303,22 @@ func followsUp(words []string) bool {
 	}
 	return false
 }
+
+// asksIfAllRight reports whether a message asks nothing besides whether a risk is all right,
+// without opening as a question of its own: "my dad's diabetic, safe?", "still ok if pregnant?",
+// "with a dvt?". In a chat it follows an answer about the massage and asks about that, where
+// "what is neuropathy?" asks about the risk itself. besidesRisk are its terms without the
+// risk's words (see signals.withoutRisks).
+func asksIfAllRight(words []string, besidesRisk [][]string) bool {
+	if len(words) == 0 || questionWords[words[0]] {
+		return false
+	}
+	return !slices.ContainsFunc(besidesRisk, func(v []string) bool { return !allRight[v[0]] })
+}
+
+// allRight are the terms (as the search reads them) of a message that only asks whether
+// something is all right.
+var allRight = map[string]bool{"safe": true, "ok": true, "okai": true, "fine": true, "alright": true, "tho": true, "still": true, "even": true}
 
 var followUpOpeners = [][]string{{"what", "if"}, {"what", "about"}, {"how", "about"}, {"and", "if"}, {"but", "if"}, {"and", "what", "if"}, {"what", "abt"}}
 

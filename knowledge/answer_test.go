@@ -71,7 +71,7 @@ func TestRiskAlwaysGetsTheSafetyNotice(t *testing.T) {
 
 // A question about a risk itself, or about something else it bears on, naming neither the feet
 // nor massage, is declined with the notice; the same risk asked about with massage, its steps or
-// as a follow-up ("is that a problem?") is answered with the safety entry among the answers.
+// as a follow-up ("is that a problem?", "still ok if pregnant?") is answered with the safety entry among the answers.
 func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 	ix := shippedIndex(t)
 	for q, answered := range map[string]bool{
@@ -84,6 +84,9 @@ func TestAQuestionAboutTheRiskItselfIsTheDoctors(t *testing.T) {
 		"does foot massage help a blood clot?":               true,
 		"I'm pregnant, is that a problem?":                   true,
 		"and what if I have diabetes?":                       true, // a follow-up: about the massage at hand
+		"my dad's diabetic, safe?":                           true, // only whether it is all right
+		"with a dvt?":                                        true,
+		"what is neuropathy?":                                false,
 	} {
 		a := answer(t, ix, q)
 		if a.Answered() != answered || !a.Safety {
