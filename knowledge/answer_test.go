@@ -374,6 +374,7 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"how do i massage my girlfriend's back properly",
 		"is yoga good for anxiety",
 		"what's better, foam roller or massage gun for legs",
+		"is the renpho shiatsu foot massager worth it", // a named product
 		"my cat keeps biting my toes, why",
 		"how long do running shoes last",
 		"what are compression socks for",
