@@ -375,6 +375,8 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"is yoga good for anxiety",
 		"what's better, foam roller or massage gun for legs",
 		"is the renpho shiatsu foot massager worth it", // a named product
+		"how to give a good back rub",
+		"best cream for cracked heels",
 		"my cat keeps biting my toes, why",
 		"how long do running shoes last",
 		"what are compression socks for",
