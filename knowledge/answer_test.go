@@ -377,6 +377,8 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"is the renpho shiatsu foot massager worth it", // a named product
 		"how to give a good back rub",
 		"best cream for cracked heels",
+		"is this bot open source",
+		"how much coffee is too much if i get anxiety",
 		"my cat keeps biting my toes, why",
 		"how long do running shoes last",
 		"what are compression socks for",
