@@ -378,6 +378,7 @@ func TestPlainQuestionsInAndOutOfScope(t *testing.T) {
 		"how to give a good back rub",
 		"best cream for cracked heels",
 		"is this bot open source",
+		"is hand reflexology as good as doing the feet",
 		"how much coffee is too much if i get anxiety",
 		"my cat keeps biting my toes, why",
 		"how long do running shoes last",
