@@ -444,6 +444,14 @@ func TestFitThresholds(t *testing.T) {
 		}
 		return
 	}
+	if os.Getenv("FIT") == "unsure" { // the unsure rule's confidence only, the others as fitted
+		for _, u := range []float64{0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6} {
+			th := fitted
+			th.unsure = u
+			t.Logf("unsure %.2f: %d/%d", u, score(th), total)
+		}
+		return
+	}
 	if os.Getenv("FIT") == "foreign" { // the two foreign ratios only, the others as fitted
 		for _, f := range []float64{0.5, 0.75, 1, 1.5, 2, 3, 4, 6} {
 			for _, fd := range []float64{1, 2, 3, 4, 6, 8} {
