@@ -146,7 +146,7 @@ func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, text := range map[string]string{
-		"notices.yaml": strings.Replace(strings.Replace(string(base), "    - warfarin\n", "    - warfarin\n    - \" + \"\n", 1),
+		"notices.yaml": strings.Replace(strings.Replace(string(base), "    - dvt\n", "    - dvt\n    - \" + \"\n", 1),
 			"    - laptop\n", "    - laptop\n    - \" + \"\n", 1),
 		"scope.yaml":   "out_of_scope:\n  - topic: cures\n    triggers: [cure]\n  - topic: prices\n    triggers:\n      - price\n      - \"*\"\n",
 		"entries.yaml": "entries:\n  - id: r\n    kind: routine\n    title: Routine\n    questions: [how]\n    answer: Do it.\n    steps: [{title: One, text: Go.}]\n",
@@ -158,7 +158,7 @@ func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
 	lineOf := func(item string) int {
 		return 1 + strings.Count(string(base)[:strings.Index(string(base), item)], "\n")
 	}
-	warfarin := lineOf("    - warfarin\n")
+	dvt := lineOf("    - dvt\n")
 	laptop := lineOf("    - laptop\n") + 1 // moved down a line by the broken trigger above it
 	_, err = knowledge.LoadDir(dir)
 	var invalid *knowledge.ValidationError
@@ -166,7 +166,7 @@ func TestTriggerProblemsNameTheirOwnLine(t *testing.T) {
 		t.Fatalf("LoadDir = %v, want three trigger problems", err)
 	}
 	for i, want := range []knowledge.Problem{
-		{File: filepath.Join(dir, "notices.yaml"), Line: warfarin + 1},
+		{File: filepath.Join(dir, "notices.yaml"), Line: dvt + 1},
 		{File: filepath.Join(dir, "notices.yaml"), Line: laptop + 1},
 		{File: filepath.Join(dir, "scope.yaml"), Line: 7},
 	} {
