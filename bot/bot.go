@@ -56,6 +56,9 @@ type Options struct {
 	Logger *slog.Logger
 	// LogQuestions adds question texts to the logs; default false.
 	LogQuestions bool
+	// DeferAfter is how long an interaction's handler may run before footbot acknowledges it
+	// and answers later; default 1.5 s. Tests set it tiny to take the slow path.
+	DeferAfter time.Duration
 }
 
 // Discord's permission bits that make a member a moderator for footbot.

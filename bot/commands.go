@@ -71,19 +71,13 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 	default:
 		return
 	}
-	var resp *discordgo.InteractionResponse
-	var after func() // work that must wait until the response is sent
 	if r.limited && b.flood.admit(userID(i.Interaction), b.now()) != allow {
 		// An interaction must be answered; an ephemeral note costs the channel nothing.
 		b.opts.Metrics.FloodLimited()
-		resp = notice(slowDownText)
-	} else {
-		resp, after = r.handle(b, i.Interaction, p)
+		b.respond(i.Interaction, notice(slowDownText))
+		return
 	}
-	b.respond(i.Interaction, resp)
-	if after != nil {
-		after()
-	}
+	b.answerInTime(i.Interaction, r.private, func() (*discordgo.InteractionResponse, func()) { return r.handle(b, i.Interaction, p) })
 }
 
 // options returns a command's options by name (of a subcommand, when it has one).

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -93,4 +94,104 @@ func retryAfter(res *http.Response, body []byte) time.Duration {
 		return time.Duration(s * float64(time.Second))
 	}
 	return 100 * time.Millisecond
+}
+
+// deferAfter is how long a handler may run before footbot acknowledges its interaction and
+// sends the response when it is ready. A moderator's change rebuilds the index, which takes
+// seconds on a loaded machine, and Discord drops an interaction not answered within 3 s.
+const deferAfter = 1500 * time.Millisecond
+
+// answerInTime runs an interaction's handler and sends its response. When the handler is still
+// running after deferAfter, it acknowledges the interaction first ("footbot is thinking" for a
+// command, nothing visible for a button), then delivers the response as an edit of the
+// original message or a followup once it is ready.
+func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func() (*discordgo.InteractionResponse, func())) {
+	var mu sync.Mutex // orders the acknowledgement before the late response
+	finished, deferred := false, false
+	wait := b.opts.DeferAfter
+	if wait <= 0 {
+		wait = deferAfter
+	}
+	timer := time.AfterFunc(wait, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !finished {
+			deferred = true
+			b.respond(i, acknowledgement(i, private))
+		}
+	})
+	done := func() (late bool) { // the handler has ended: the timer must not acknowledge any more
+		timer.Stop()
+		mu.Lock()
+		defer mu.Unlock()
+		finished = true
+		return deferred
+	}
+	defer done() // also when the handler panics
+	resp, after := handle()
+	if done() {
+		b.opts.Metrics.Deferred()
+		if err := b.deliverLate(i, resp); err != nil {
+			b.log.Error("deliver a deferred response", "interaction", i.ID, "error", b.redact(err))
+		}
+	} else {
+		b.respond(i, resp)
+	}
+	if after != nil {
+		after()
+	}
+}
+
+// acknowledgement defers an interaction: a command's response will edit a "thinking" message,
+// seen only by the person when private (ephemerality cannot change later); a component's will
+// edit its message or follow it.
+func acknowledgement(i *discordgo.Interaction, private bool) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionMessageComponent {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	ack := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if private {
+		ack.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	return ack
+}
+
+// deliverLate sends a response after its interaction was acknowledged: a command's message and
+// a component's update edit the original message; a component's new message is a followup.
+// (These webhook calls go through discordgo, whose rate-limit buckets grow with each token;
+// only the few slow interactions take this path.)
+func (b *Bot) deliverLate(i *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
+	if resp == nil || resp.Type == discordgo.InteractionResponseDeferredMessageUpdate || resp.Data == nil {
+		return nil
+	}
+	d := resp.Data
+	components := d.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	ctx, cancel := restCtx()
+	defer cancel()
+	var err error
+	switch {
+	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource && i.Type == discordgo.InteractionMessageComponent:
+		_, err = b.s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: components,
+			Files: d.Files, Flags: d.Flags, AllowedMentions: d.AllowedMentions}, discordgo.WithContext(ctx))
+	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource, resp.Type == discordgo.InteractionResponseUpdateMessage:
+		embeds := d.Embeds
+		if embeds == nil {
+			embeds = []*discordgo.MessageEmbed{}
+		}
+		_, err = b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &d.Content, Embeds: &embeds, Components: &components,
+			Files: d.Files, AllowedMentions: d.AllowedMentions}, discordgo.WithContext(ctx))
+	default:
+		return fmt.Errorf("a response of type %d cannot follow an acknowledgement", resp.Type)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) { // the URL holds the interaction token
+		err = ue.Err
+	}
+	if err != nil {
+		return fmt.Errorf("send the response: %w", err)
+	}
+	return nil
 }

@@ -82,6 +82,12 @@ func start(t *testing.T, srv *discordtest.Server, tweak func(*config.Config)) *w
 // startIn is start for the bot in guild g: one of several shards, each serving its guild.
 func startIn(t *testing.T, srv *discordtest.Server, g discordtest.Guild, tweak func(*config.Config)) *world {
 	t.Helper()
+	return startMain(t, srv, g, tweak, nil)
+}
+
+// startMain is startIn with a hook that adjusts Main before it runs.
+func startMain(t *testing.T, srv *discordtest.Server, g discordtest.Guild, tweak func(*config.Config), adjust func(*Main)) *world {
+	t.Helper()
 	cfg := testConfig(t, srv)
 	cfg.GuildID = g.ID
 	cfg.LogLevel = -4 // debug: the token must stay out of every line, even these
@@ -90,6 +96,9 @@ func startIn(t *testing.T, srv *discordtest.Server, g discordtest.Guild, tweak f
 	}
 	w := &world{t: t, srv: srv, logs: &syncBuffer{}, done: make(chan error, 1), cfg: cfg, guild: g}
 	w.main = &Main{Config: cfg, Stderr: w.logs}
+	if adjust != nil {
+		adjust(w.main)
+	}
 	since := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
@@ -203,13 +212,48 @@ func (w *world) command(user, name string, opts ...discordtest.CommandOption) di
 	return w.callback(in.ID)
 }
 
+// callback is the bot's response to an interaction. A deferred one (the bot acknowledged it
+// and answered later, as it does when a handler is slow) is returned as the response it stands
+// for: the edited message as a callback 4 or 7, or a component's followup as a callback 4.
 func (w *world) callback(id string) discordtest.Callback {
 	w.t.Helper()
 	got, err := w.srv.WaitCallback(timeout(w.t), id)
 	if err != nil || got.Callback == nil {
 		w.t.Fatalf("no callback for interaction %s: %v", id, err)
 	}
-	return *got.Callback
+	c := *got.Callback
+	if c.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource && c.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		return c
+	}
+	var late *discordgo.Message
+	eventually(w.t, func() error {
+		in, _ := w.srv.Interaction(id)
+		if len(in.FollowupIDs) > 0 {
+			late, _ = w.srv.Message(in.FollowupIDs[0])
+			c.Type = discordgo.InteractionResponseChannelMessageWithSource
+			return nil
+		}
+		m, ok := w.srv.Message(in.OriginalMessageID)
+		switch {
+		case !ok: // a dismissed answer: the acknowledgement was the whole response
+			return nil
+		case c.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource && m.Flags&discordgo.MessageFlagsLoading == 0:
+			late, c.Type = m, discordgo.InteractionResponseChannelMessageWithSource
+		case c.Type == discordgo.InteractionResponseDeferredMessageUpdate && m.EditedTimestamp != nil && m.EditedTimestamp.After(in.DispatchedAt):
+			late, c.Type = m, discordgo.InteractionResponseUpdateMessage
+		default:
+			return errNotYet
+		}
+		return nil
+	})
+	if late != nil {
+		// discordgo.Message leaves its components out of its JSON; data reads them back.
+		c.Data, _ = json.Marshal(struct {
+			*discordgo.Message
+			Components []discordgo.MessageComponent `json:"components"`
+		}{late, late.Components})
+	}
+	return c
 }
 
 // response is a callback's data, decoded.

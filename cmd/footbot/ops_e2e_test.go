@@ -426,9 +426,32 @@ func teachMenu(t *testing.T, r response, q string) *discordgo.SelectMenu {
 }
 
 func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
+	teachFromUnanswered(t, nil)
+}
+
+// A moderator's change rebuilds the index, which can take longer than Discord's 3 s on a busy
+// machine: then every response is acknowledged first and arrives as an edit or a followup.
+// This runs the same flow with every interaction taking that path.
+func TestTheModeratorsFlowWorksWhenEveryResponseIsLate(t *testing.T) {
+	w := teachFromUnanswered(t, func(m *Main) { m.DeferAfter = time.Nanosecond })
+	late := map[discordgo.InteractionResponseType]int{}
+	for _, in := range w.srv.Interactions() {
+		if in.Callback != nil {
+			late[in.Callback.Type]++
+		}
+	}
+	if late[discordgo.InteractionResponseDeferredChannelMessageWithSource] == 0 || late[discordgo.InteractionResponseDeferredMessageUpdate] == 0 {
+		t.Errorf("callbacks by type %v: want commands and buttons acknowledged first", late)
+	}
+	if strings.Contains(w.logs.String(), "deliver a deferred response") {
+		t.Errorf("a late response failed:\n%s", w.logs.String())
+	}
+}
+
+func teachFromUnanswered(t *testing.T, adjust func(*Main)) *world {
 	srv := newServer(t)
 	dataDir := t.TempDir()
-	w := start(t, srv, func(c *config.Config) { c.DataDir = dataDir }) // the built-in knowledge
+	w := startMain(t, srv, srv.Config().Guilds[0], func(c *config.Config) { c.DataDir = dataDir }, adjust) // the built-in knowledge
 	general := w.channel("general")
 	const missed, offTopic = "what is the zorbian foot wiggle", "how do i get my dog to sit"
 	for _, q := range []string{missed, offTopic} {
@@ -541,6 +564,7 @@ func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
 	if bad := data(t, w.command("bob", "kb", sub("rollback", discordtest.CommandOption{Name: "version", Value: "../../etc"}))).Content; !strings.Contains(bad, "no version") {
 		t.Errorf("a rollback to a made-up version said %q", bad)
 	}
+	return w
 }
 
 func TestKnowledgeImportIsCheckedShownAndAppliedOnConfirm(t *testing.T) {

@@ -26,6 +26,9 @@ import (
 type Main struct {
 	Config config.Config
 	Stderr io.Writer // where logs go
+	// DeferAfter is how long an interaction may take before the bot acknowledges it and answers
+	// later; 0 is the bot's default. Tests set it tiny to take that path.
+	DeferAfter time.Duration
 
 	log       *slog.Logger
 	live      *knowledge.Live
@@ -121,6 +124,7 @@ func (m *Main) Run(ctx context.Context) error {
 		RatePerMinute: cfg.RatePerMinute, RateBurst: cfg.RateBurst, ShutdownTimeout: cfg.ShutdownTimeout,
 		Reload:   func() (knowledge.Changes, error) { return m.reload("/reload") },
 		Feedback: m.store, Editor: m.editor, Metrics: m.metrics, Logger: m.log, LogQuestions: cfg.LogQuestions,
+		DeferAfter: m.DeferAfter,
 	}, live)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ type Metrics struct {
 	reconnects      prometheus.Counter
 	rateLimited     prometheus.Counter
 	limited         prometheus.Counter
+	deferred        prometheus.Counter
 	feedback        *prometheus.CounterVec
 	feedbackDropped prometheus.Counter
 }
@@ -64,6 +65,9 @@ func New() *Metrics {
 		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "footbot_discord_429_total", Help: "REST responses with status 429 from Discord.",
 		}),
+		deferred: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "footbot_interactions_deferred_total", Help: "Interactions answered too slowly for Discord's 3 s, so acknowledged first and answered later.",
+		}),
 		limited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "footbot_flood_limited_total", Help: "Questions not answered because their asker went over the per-user rate.",
 		}),
@@ -75,7 +79,7 @@ func New() *Metrics {
 		}, []string{"vote"}),
 	}
 	r.MustRegister(m.questions, m.latency, m.interactions, m.reloads, m.entries, m.version, m.reconnects,
-		m.rateLimited, m.limited, m.feedback, m.feedbackDropped,
+		m.rateLimited, m.limited, m.deferred, m.feedback, m.feedbackDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -137,6 +141,13 @@ func (m *Metrics) RateLimited() {
 func (m *Metrics) FloodLimited() {
 	if m != nil {
 		m.limited.Inc()
+	}
+}
+
+// Deferred records an interaction acknowledged before its response was ready.
+func (m *Metrics) Deferred() {
+	if m != nil {
+		m.deferred.Inc()
 	}
 }
 
