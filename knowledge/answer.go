@@ -102,7 +102,9 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	if d.outcome == Answered {
+	if d.outcome == Declined && lacksMatch[d.rule] {
+		d = ix.answerParts(ctx, q, d)
+	} else if d.outcome == Answered {
 		// Only an answer with room for another entry is worth a search per part.
 		for _, pw := range splitQuestions(q) {
 			if len(d.entries) >= maxEntries {
@@ -127,6 +129,31 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	}
 	a.Suggestions = ix.suggestions(a, hits)
 	return a, nil
+}
+
+// lacksMatch are the rules that decline a message for want of a match: a message of two
+// questions may match no entry as a whole, yet each of its questions one ("what are the main
+// benefits of foot rubs and how do I do one on myself").
+var lacksMatch = map[string]bool{"weak": true, "no-match": true, "unsure": true}
+
+// answerParts answers a message declined as a whole question by question: when each of its
+// questions is answered, the message is, with each one's entry; otherwise d stands.
+func (ix *Index) answerParts(ctx context.Context, q string, d decision) decision {
+	parts := splitQuestions(q)
+	if len(parts) == 0 {
+		return d
+	}
+	whole := decision{outcome: Answered, rule: "parts", confidence: 1}
+	for _, pw := range parts {
+		pd, _, err := ix.consider(ctx, "", pw, ix.signals.safety(pw), false)
+		if err != nil || pd.outcome != Answered {
+			return d
+		}
+		whole.entries = uniqueEntries(append(whole.entries, pd.entries...), maxEntries)
+		whole.confidence = min(whole.confidence, pd.confidence)
+		whole.notice = whole.notice || pd.notice
+	}
+	return whole
 }
 
 // consider reads a question's words and lets the policy decide. q is the message the words are
