@@ -323,6 +323,7 @@ var qualitySets = []qualitySet{
 	{"chat12", "testdata/eval/chat12.jsonl", "holdout", 0.87, true},
 	{"safety33", "testdata/eval/safety33.jsonl", "holdout", 0.83, true},
 	{"chat11", "testdata/eval/chat11.jsonl", "tune", 0.91, false},
+	{"probe1", "testdata/eval/probe1.jsonl", "", 0.95, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
