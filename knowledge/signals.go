@@ -280,7 +280,7 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 // and none of these, nor the feet, is about the risk itself ("what is toe fungus?"), not about
 // massage ("had ankle surgery, can I do the toe rotation step?").
 var massageTriggers = compileTriggers([]string{"massag*", "rub", "rubs", "rubbing", "rubbed", "reflexolog*", "press*", "knead*", "routine",
-	"step", "steps", "part", "pinch*", "rotat*", "roller*", "ball", "tool*", "device*", "technique*",
+	"step", "steps", "part", "pinch*", "rotat*", "roller*", "ball", "tool*", "device*", "technique*", "point", "points", "pressure point*",
 	// the same in the other languages of synonyms.yaml ("masaje", "réflexologie", "massieren")
 	"masaj*", "massier*", "masser*", "masaż*", "réflexolog*", "riflessolog*", "reflexzon*", "voetreflex*"}, false, nil)
 
