@@ -39,6 +39,11 @@ import (
 // against 3.71-3.80 s. BuildIndex is over its 20 ms target: the triggers are parsed anew on
 // every reload.
 //
+// 2026-12-02 (a message declined as a whole answered question by question), back to back with
+// the session's first build: Answer 96-103 µs against 101-106 µs, BleveQuery 65-69 µs against
+// 68-70 µs (1.45-1.55x on both builds; a CPU profile puts the search at 73% of Answer, 1.36x);
+// footbot ask --json over 20,000 distinct lines 2.43-2.50 s against 2.41-2.52 s.
+//
 // An answer was then 1.3-1.4x its search. What is left of the search is bleve's own work: a term
 // searcher per question term and field (about 20 for a typical question over four fields), and
 // scoring every entry they match. Fewer fields would cost answers; see fieldBoosts.
