@@ -57,7 +57,8 @@ type Options struct {
 	// LogQuestions adds question texts to the logs; default false.
 	LogQuestions bool
 	// DeferAfter is how long an interaction's handler may run before footbot acknowledges it
-	// and answers later; default 1.5 s. Tests set it tiny to take the slow path.
+	// and answers later; default 1.5 s. Below zero, every interaction is acknowledged at once:
+	// tests take the late path that way.
 	DeferAfter time.Duration
 }
 

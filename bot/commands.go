@@ -77,7 +77,8 @@ func (b *Bot) onInteraction(i *discordgo.InteractionCreate) {
 		b.respond(i.Interaction, notice(slowDownText))
 		return
 	}
-	b.answerInTime(i.Interaction, r.private, func() (*discordgo.InteractionResponse, func()) { return r.handle(b, i.Interaction, p) })
+	private := r.private != nil && r.private(i.Interaction)
+	b.answerInTime(i.Interaction, private, func() (*discordgo.InteractionResponse, func()) { return r.handle(b, i.Interaction, p) })
 }
 
 // options returns a command's options by name (of a subcommand, when it has one).
@@ -106,11 +107,14 @@ func (b *Bot) faq(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	return b.askResponse(topic, userID(i))
 }
 
+// privateOption is the value of a command's "private" option: show the response only to its user.
+func privateOption(i *discordgo.Interaction) bool {
+	o := options(i)["private"]
+	return o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean && o.BoolValue()
+}
+
 func (b *Bot) routine(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	private := false
-	if o := options(i)["private"]; o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
-		private = o.BoolValue()
-	}
+	private := privateOption(i)
 	ix := b.live.Index() // one base for both look-ups, even if a reload swaps it meanwhile
 	a, _ := ix.Topic(ix.Base().Routine().ID)
 	return message(renderAnswer(a), private)

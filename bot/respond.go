@@ -109,8 +109,12 @@ func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func()
 	var mu sync.Mutex // orders the acknowledgement before the late response
 	finished, deferred := false, false
 	wait := b.opts.DeferAfter
-	if wait <= 0 {
+	if wait == 0 {
 		wait = deferAfter
+	}
+	if wait < 0 { // acknowledge every interaction at once (see Options.DeferAfter)
+		wait, deferred = 0, true
+		b.respond(i, acknowledgement(i, private))
 	}
 	timer := time.AfterFunc(wait, func() {
 		mu.Lock()

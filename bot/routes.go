@@ -20,9 +20,9 @@ type route struct {
 	command func(b *Bot) *discordgo.ApplicationCommand
 	// limited counts the interaction toward its user's question rate.
 	limited bool
-	// private says a command's response is seen only by its user: a slow response is
-	// acknowledged with that flag, which the response cannot change later.
-	private bool
+	// private says whether a command's response is seen only by its user (nil: never): a slow
+	// response is acknowledged with that flag, which the response cannot change later.
+	private func(i *discordgo.Interaction) bool
 	// handle answers; after, if not nil, runs once the response has been sent.
 	handle func(b *Bot, i *discordgo.Interaction, p params) (resp *discordgo.InteractionResponse, after func())
 }
@@ -53,6 +53,9 @@ func modCommand(on func(b *Bot) bool, c discordgo.ApplicationCommand) func(*Bot)
 	}
 }
 
+// alwaysPrivate is private for a command whose response only its user sees.
+func alwaysPrivate(*discordgo.Interaction) bool { return true }
+
 func always(c discordgo.ApplicationCommand) func(*Bot) *discordgo.ApplicationCommand {
 	return func(*Bot) *discordgo.ApplicationCommand { return &c }
 }
@@ -65,7 +68,7 @@ var routes = []route{
 		handle: respond(func(b *Bot, i *discordgo.Interaction, _ params) *discordgo.InteractionResponse {
 			return b.askResponse(stringOption(options(i), "question"), userID(i))
 		})},
-	{pattern: "routine", command: always(discordgo.ApplicationCommand{Name: "routine", Description: "The five steps of a self foot massage",
+	{pattern: "routine", private: privateOption, command: always(discordgo.ApplicationCommand{Name: "routine", Description: "The five steps of a self foot massage",
 		Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show it only to you"}}}),
 		handle: respond(func(b *Bot, i *discordgo.Interaction, _ params) *discordgo.InteractionResponse { return b.routine(i) })},
 	{pattern: "faq", limited: true, command: always(discordgo.ApplicationCommand{Name: "faq", Description: "Look up a topic",
@@ -74,17 +77,17 @@ var routes = []route{
 		handle: respond(func(b *Bot, i *discordgo.Interaction, _ params) *discordgo.InteractionResponse { return b.faq(i) })},
 	{pattern: "benefits", command: always(discordgo.ApplicationCommand{Name: "benefits", Description: "The ten benefits of foot massage, in brief"}),
 		handle: respond(func(b *Bot, _ *discordgo.Interaction, _ params) *discordgo.InteractionResponse { return b.benefits() })},
-	{pattern: "help", private: true, command: always(discordgo.ApplicationCommand{Name: "help", Description: "What footbot does and how to ask"}),
+	{pattern: "help", private: alwaysPrivate, command: always(discordgo.ApplicationCommand{Name: "help", Description: "What footbot does and how to ask"}),
 		handle: respond(func(b *Bot, _ *discordgo.Interaction, _ params) *discordgo.InteractionResponse { return b.help() })},
-	{pattern: "reload", private: true, command: modCommand(func(b *Bot) bool { return b.opts.Reload != nil },
+	{pattern: "reload", private: alwaysPrivate, command: modCommand(func(b *Bot) bool { return b.opts.Reload != nil },
 		discordgo.ApplicationCommand{Name: "reload", Description: "Moderators: reload the knowledge base from its files"}),
 		handle: respond(func(b *Bot, i *discordgo.Interaction, _ params) *discordgo.InteractionResponse { return b.reload(i) })},
-	{pattern: "unanswered", private: true, command: modCommand(func(b *Bot) bool { return b.opts.Feedback != nil },
+	{pattern: "unanswered", private: alwaysPrivate, command: modCommand(func(b *Bot) bool { return b.opts.Feedback != nil },
 		discordgo.ApplicationCommand{Name: "unanswered", Description: "Moderators: questions I could not answer and answers marked unhelpful"}),
 		handle: respond(func(b *Bot, i *discordgo.Interaction, _ params) *discordgo.InteractionResponse {
 			return b.unanswered(i)
 		})},
-	{pattern: "kb", private: true, command: modCommand(func(b *Bot) bool { return b.opts.Editor != nil }, discordgo.ApplicationCommand{
+	{pattern: "kb", private: alwaysPrivate, command: modCommand(func(b *Bot) bool { return b.opts.Editor != nil }, discordgo.ApplicationCommand{
 		Name: "kb", Description: "Moderators: the knowledge files and their changes",
 		Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "history", Description: "Recent changes: who, when, what"},

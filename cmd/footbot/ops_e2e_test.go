@@ -433,7 +433,7 @@ func TestAQuestionTaughtFromUnansweredIsAnsweredNextTime(t *testing.T) {
 // machine: then every response is acknowledged first and arrives as an edit or a followup.
 // This runs the same flow with every interaction taking that path.
 func TestTheModeratorsFlowWorksWhenEveryResponseIsLate(t *testing.T) {
-	w := teachFromUnanswered(t, func(m *Main) { m.DeferAfter = time.Nanosecond })
+	w := teachFromUnanswered(t, func(m *Main) { m.DeferAfter = -1 })
 	late := map[discordgo.InteractionResponseType]int{}
 	for _, in := range w.srv.Interactions() {
 		if in.Callback != nil {
@@ -445,6 +445,27 @@ func TestTheModeratorsFlowWorksWhenEveryResponseIsLate(t *testing.T) {
 	}
 	if strings.Contains(w.logs.String(), "deliver a deferred response") {
 		t.Errorf("a late response failed:\n%s", w.logs.String())
+	}
+}
+
+// A late response cannot change whether it is seen by everyone: the acknowledgement says so,
+// from the command and its options.
+func TestALateResponseKeepsItsPrivacy(t *testing.T) {
+	srv := newServer(t)
+	w := startMain(t, srv, srv.Config().Guilds[0], nil, func(m *Main) { m.DeferAfter = -1 })
+	for _, private := range []bool{true, false} {
+		in, err := srv.SendCommand(discordtest.CommandInvocation{Name: "routine", UserID: w.member("carol"), ChannelID: w.channel("general"),
+			Options: []discordtest.CommandOption{{Name: "private", Value: private}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := data(t, w.callback(in.ID))
+		if got := d.Flags&discordgo.MessageFlagsEphemeral != 0; got != private || len(d.Embeds) == 0 {
+			t.Errorf("/routine private:%v: ephemeral %v, %d embeds", private, got, len(d.Embeds))
+		}
+		if rec, _ := srv.Interaction(in.ID); rec.Callback.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			t.Errorf("/routine private:%v: callback %d, want an acknowledgement first", private, rec.Callback.Type)
+		}
 	}
 }
 

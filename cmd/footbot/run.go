@@ -27,7 +27,7 @@ type Main struct {
 	Config config.Config
 	Stderr io.Writer // where logs go
 	// DeferAfter is how long an interaction may take before the bot acknowledges it and answers
-	// later; 0 is the bot's default. Tests set it tiny to take that path.
+	// later; 0 is the bot's default, below zero acknowledges every one at once (for tests).
 	DeferAfter time.Duration
 
 	log       *slog.Logger
