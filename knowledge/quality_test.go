@@ -324,6 +324,7 @@ var qualitySets = []qualitySet{
 	{"safety33", "testdata/eval/safety33.jsonl", "holdout", 0.83, true},
 	{"chat11", "testdata/eval/chat11.jsonl", "tune", 0.91, false},
 	{"probe1", "testdata/eval/probe1.jsonl", "", 0.95, false},
+	{"probe2", "testdata/eval/probe2.jsonl", "", 0.8, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
