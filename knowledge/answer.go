@@ -217,6 +217,12 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) && !ix.vocab.mentionsDomain(besidesRisk) && !asksIfAllRight(words, besidesRisk)
 	f.subjectWords = ix.vocab.onlySubject(variants)
 	f.subjectOnly = f.subjectWords && ix.vocab.namesWholeSubject(variants)
+	if asked != nil && asksHowTo(asked) {
+		// "those sandals wrecked my soles, how do I massage them?": the clause that asks is
+		// how it is done, whatever the story around it
+		av := ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(slices.Clone(asked))).english))
+		f.askedHow = len(av) > 0 && ix.vocab.onlySubject(av)
+	}
 	for _, v := range variants {
 		if ix.vocab.namesSubject(v) {
 			f.subjectTerms++

@@ -114,6 +114,9 @@ type features struct {
 	// asksHow: the question asks how it is done ("how to do a foot massage", "comment faire un
 	// massage des pieds"); see asksHowTo.
 	asksHow bool
+	// askedHow: in a message of several clauses, the clause that asks is how it is done, in words
+	// of the subject only ("my soles are wrecked, how do I massage them?")
+	askedHow bool
 	// routine is the entry that answers how it is done: the first of kind routine, nil if none.
 	routine *Entry
 }
@@ -163,7 +166,7 @@ var policy = []policyRule{
 		name:   "subject-how",
 		reason: "a question that names only the subject, or a word of it, and asks how it is done (\"how to do a foot massage\", \"how do I do the massage?\", \"como fazer uma massagem nos pés\") is the routine's",
 		when: func(f features, _ []hit, _ thresholds) bool {
-			return f.subjectWords && f.asksHow && !f.safety && f.routine != nil
+			return (f.subjectWords && f.asksHow || f.askedHow && f.offTopic == "") && !f.safety && f.routine != nil
 		},
 		then: func(f features, _ []hit, _ *Entry, _ thresholds) decision {
 			return decision{outcome: Answered, entries: []*Entry{f.routine}}

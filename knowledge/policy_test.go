@@ -35,6 +35,8 @@ var policyCases = []struct {
 	{"a swollen calf that may be a clot, asking if massage is ok, gets the safety entry",
 		features{terms: 4, known: 2, emergency: true, safety: true, clot: true, permission: true, asked: &sureHits[0]}, sureHits, "risk-permission", Answered, []*Entry{policySafety, policyHowLong}},
 	{"how to do a foot massage: only the subject, asked how, the routine", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, subjectWords: true, asksHow: true, overview: policyOverview, routine: policyRoutine}, sureHits, "subject-how", Answered, []*Entry{policyRoutine}},
+	{"a story, then how do I massage them: the clause that asks is how it is done, the routine", features{terms: 4, known: 0.3, unknown: 2, unknownW: 4, domain: true, askedHow: true, overview: policyOverview, routine: policyRoutine}, sureHits, "subject-how", Answered, []*Entry{policyRoutine}},
+	{"a story about a dog, then how do I massage them: the topic declines", features{terms: 4, known: 0.3, unknown: 2, unknownW: 4, domain: true, askedHow: true, offTopic: "animals", overview: policyOverview, routine: policyRoutine}, sureHits, "off-topic", Declined, nil},
 	{"how do I do the massage: a word of the subject only, asked how, the routine", features{terms: 1, known: 0.06, domain: true, subjectWords: true, subjectTerms: 1, asksHow: true, overview: policyOverview, routine: policyRoutine}, sureHits, "subject-how", Answered, []*Entry{policyRoutine}},
 	{"what is a foot massage: only the subject, the overview", features{terms: 2, known: 0.1, domain: true, subjectOnly: true, subjectWords: true, overview: policyOverview}, sureHits, "subject-only", Answered, []*Entry{policyOverview}},
 	{"hello has no topic", features{terms: 0}, nil, "no-topic", Greeting, nil},

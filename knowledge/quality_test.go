@@ -325,6 +325,7 @@ var qualitySets = []qualitySet{
 	{"chat11", "testdata/eval/chat11.jsonl", "tune", 0.91, false},
 	{"probe1", "testdata/eval/probe1.jsonl", "", 0.95, false},
 	{"probe2", "testdata/eval/probe2.jsonl", "", 0.8, false},
+	{"probe3", "testdata/eval/probe3.jsonl", "", 0.9, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
