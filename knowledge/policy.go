@@ -164,7 +164,7 @@ var policy = []policyRule{
 	},
 	{
 		name:   "subject-how",
-		reason: "a question that names only the subject, or a word of it, and asks how it is done (\"how to do a foot massage\", \"how do I do the massage?\", \"como fazer uma massagem nos pés\") is the routine's",
+		reason: "a question that names only the subject, or a word of it, and asks how it is done (\"how to do a foot massage\", \"how do I do the massage?\", \"como fazer uma massagem nos pés\") is the routine's; so is such a clause after a story (\"those sandals wrecked my soles, how do I massage them?\"), unless the story's topic is one the base does not cover",
 		when: func(f features, _ []hit, _ thresholds) bool {
 			return (f.subjectWords && f.asksHow || f.askedHow && f.offTopic == "") && !f.safety && f.routine != nil
 		},
