@@ -326,6 +326,7 @@ var qualitySets = []qualitySet{
 	{"probe1", "testdata/eval/probe1.jsonl", "", 0.95, false},
 	{"probe2", "testdata/eval/probe2.jsonl", "", 0.8, false},
 	{"probe3", "testdata/eval/probe3.jsonl", "", 0.9, false},
+	{"probe4", "testdata/eval/probe4.jsonl", "", 0.9, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
