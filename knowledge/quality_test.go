@@ -327,6 +327,8 @@ var qualitySets = []qualitySet{
 	{"probe2", "testdata/eval/probe2.jsonl", "", 0.8, false},
 	{"probe3", "testdata/eval/probe3.jsonl", "", 0.9, false},
 	{"probe4", "testdata/eval/probe4.jsonl", "", 0.9, false},
+	{"safety34-tune", "testdata/eval/safety34.jsonl", "tune", 0.85, false},
+	{"safety34-holdout", "testdata/eval/safety34.jsonl", "holdout", 0.87, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
