@@ -62,7 +62,12 @@ func (n noticeSignals) signsIn(words []string) bool {
 	if !slices.Contains(aside, true) && !slices.Contains(past, true) && !slices.Contains(recovered, true) {
 		return true // most questions: no need to tell where the trigger stands
 	}
+	// The signs put away (by an aside, the past or a recovery) are taken out, and the triggers
+	// read again: a trigger of several parts stands only on signs that are not put away ("the
+	// episode where the guy's leg turns blue gave me nightmares, can a foot massage help me
+	// sleep?" names a blue leg in a show, and a foot of its own, no blue foot).
 	lasting, named := n.lasting.named(words), n.triggers.named(words)
+	kept := slices.Clone(words)
 	for i := 0; i < len(named); i++ {
 		if !named[i] {
 			continue
@@ -72,12 +77,12 @@ func (n noticeSignals) signsIn(words []string) bool {
 			j++
 		}
 		over := nearAside(words, recovered, i, j)
-		if !nearAside(words, aside, i, j) && !over && (!nearAside(words, past, i, j) || slices.Contains(lasting[i:j], true)) {
-			return true
+		if nearAside(words, aside, i, j) || over || (nearAside(words, past, i, j) && !slices.Contains(lasting[i:j], true)) {
+			clear(kept[i:j])
 		}
 		i = j
 	}
-	return false
+	return matchesAny(kept, n.triggers)
 }
 
 // asideReach is how many words from a trigger an aside may stand and still be about it.
@@ -265,7 +270,7 @@ var permissionTriggers = compileTriggers(append(strings.Fields(`safe safely unsa
 alright allowed dangerous danger risk* harm* careful avoid recommended advisable`),
 	"can i", "can we", "can my", "can he", "can she", "can they", "can you", "could i", "may i",
 	"should i get", "should i do", "should i massage", "should i rub", "should i try", "is it fine", "still fine", "fine or", "be fine",
-	"should my", "should he", "should she", "should we", "should they", "should i still",
+	"should my", "should he", "should she", "should we", "should they", "should i still", "should i stop", "do i need to stop", "have to stop",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried", "should i be massaging", "should i be rubbing", "watch out", "look out for", "precaution*", "hold off", "too soon", "skip",
 	// the same in the other languages of synonyms.yaml ("¿puedo...?", "darf ich...?", "è sicuro?")

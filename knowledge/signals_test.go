@@ -928,6 +928,15 @@ func TestARecoveryUndoesEvenALastingRisk(t *testing.T) {
 	})
 }
 
+// A trigger of several parts stands only on signs no aside puts away: a blue leg in a show and
+// a foot of one's own make no blue foot.
+func TestASignPutAwayCountsInNoTriggerOfSeveralParts(t *testing.T) {
+	checkSignal(t, "emergency", testIndex(t).signals.emergency, map[string]bool{
+		"the episode where the guy's leg turns blue gave me nightmares, can a foot massage help me sleep": false,
+		"my leg turned blue an hour ago and i cant feel my foot":                                          true,
+	})
+}
+
 func TestAQuestionInAnotherLanguageIsKnownAsSuch(t *testing.T) {
 	for q, want := range map[string]bool{
 		"¿qué es la reflexología?":                 true,
