@@ -329,6 +329,8 @@ var qualitySets = []qualitySet{
 	{"probe4", "testdata/eval/probe4.jsonl", "", 0.9, false},
 	{"safety34-tune", "testdata/eval/safety34.jsonl", "tune", 0.85, false},
 	{"safety34-holdout", "testdata/eval/safety34.jsonl", "holdout", 0.87, true},
+	{"chat13-tune", "testdata/eval/chat13.jsonl", "tune", 0.7, false},
+	{"chat13-holdout", "testdata/eval/chat13.jsonl", "holdout", 0.78, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
