@@ -93,7 +93,7 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		EmergencyNotice: ix.base.Emergency.Text,
 		Disclaimer:      ix.base.Disclaimer,
 	}
-	words := wordsOf(q)
+	words := wordsOf(ix.vocab.joinHyphens(q))
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
 	a.OtherLanguage = inOtherLanguage(words)

@@ -31,6 +31,8 @@ func TestAnswerMatchesTheRightEntry(t *testing.T) {
 		"how long should a foot massage be, asking for a friend":       "how-long",
 		"how ofen shud i do it honestly":                               "how-often",
 		"my nana loves foot rubs, how long should I do each foot, tbh": "how-long",
+		// A synonym written hyphenated is that synonym, not its halves.
+		"could a foot rub at night mean more shut-eye": "benefit-sleep",
 	} {
 		a := answer(t, ix, q)
 		if !a.Answered() || a.Entry.ID != want {

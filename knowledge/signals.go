@@ -271,6 +271,7 @@ alright allowed dangerous danger risk* harm* careful avoid recommended advisable
 	"can i", "can we", "can my", "can he", "can she", "can they", "can you", "could i", "may i",
 	"should i get", "should i do", "should i massage", "should i rub", "should i try", "is it fine", "still fine", "fine or", "be fine",
 	"should my", "should he", "should she", "should we", "should they", "should i still", "should i stop", "do i need to stop", "have to stop",
+	"be a problem", "a problem for", "an issue for", "be an issue", "cause problems", "cause any problems",
 	"is it bad", "bad idea", "no-no", "no no", "fine to", "still", "yes or no", "good idea",
 	"help or hurt", "spread it", "will it spread", "no go", "no-go", "go ahead", "would it hurt", "make it worse", "is that bad", "should i be worried", "should i be massaging", "should i be rubbing", "watch out", "look out for", "precaution*", "hold off", "too soon", "skip",
 	// the same in the other languages of synonyms.yaml ("¿puedo...?", "darf ich...?", "è sicuro?")
@@ -302,7 +303,7 @@ func (s *signals) permission(words []string) bool { return matchesAny(words, per
 
 // avoidTriggers ask who or when not to massage: the negation is the question.
 var avoidTriggers = compileTriggers([]string{
-	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant",
+	"who + not", "who + shouldn't", "who + shouldnt", "who + avoid*", "who + can't", "who + cant", "who + steer clear", "who + stay away",
 	"when + not", "when + shouldn't", "when + shouldnt", "when + avoid*", "when + never",
 	"which + should not", "which + shouldn't", "which + shouldnt", "which + not to", "which + not be", "what + shouldn't", "what + conditions", "any + conditions", "reasons + not",
 	// the same in the other languages of synonyms.yaml ("chi non può", "quem não deve", "wer darf nicht")

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -151,6 +152,9 @@ type vocabulary struct {
 	// letter wrong, and a typo changes the length by at most its number of edits).
 	words    map[string]int
 	byLetter map[spellKey][]spelled
+	// joined are the synonyms' words that people also write hyphenated ("shut-eye" for
+	// "shuteye"): see joinHyphens.
+	joined map[string]bool
 }
 
 // spelled is a known word with the set of its letters (see letterSet): a word whose letters
@@ -186,6 +190,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		stopSynonyms: map[string]string{},
 		words:        map[string]int{},
 		byLetter:     map[spellKey][]spelled{},
+		joined:       map[string]bool{},
 	}
 	for _, e := range b.Entries {
 		v.terms[e.ID] = map[string]float64{}
@@ -285,6 +290,7 @@ func newVocabulary(b *Base, postings map[string]map[string][]string, analyze fun
 		}
 		for _, w := range wordsOf(strings.Join(group, " ")) {
 			v.addWord(w, 1)
+			v.joined[w] = true
 		}
 		if slices.ContainsFunc(canonical, func(t string) bool { return v.subject[t] }) {
 			for _, w := range wordsOf(strings.Join(group, " ")) {
@@ -777,4 +783,21 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// hyphenated finds two words joined by a hyphen.
+var hyphenated = regexp.MustCompile(`([\pL]+)-([\pL]+)`)
+
+// joinHyphens writes a hyphenated word as one when the synonyms list it so: "shut-eye" is
+// "shuteye", a word of the sleep group, where its halves would be a door and an eye.
+func (v *vocabulary) joinHyphens(q string) string {
+	if !strings.Contains(q, "-") {
+		return q
+	}
+	return hyphenated.ReplaceAllStringFunc(q, func(m string) string {
+		if j := strings.ReplaceAll(m, "-", ""); v.joined[strings.ToLower(j)] {
+			return j
+		}
+		return m
+	})
 }
