@@ -331,6 +331,8 @@ var qualitySets = []qualitySet{
 	{"safety34-holdout", "testdata/eval/safety34.jsonl", "holdout", 0.87, true},
 	{"chat13-tune", "testdata/eval/chat13.jsonl", "tune", 0.7, false},
 	{"chat13-holdout", "testdata/eval/chat13.jsonl", "holdout", 0.78, true},
+	{"real20-tune", "testdata/eval/real20.jsonl", "tune", 0.82, false},
+	{"real20-holdout", "testdata/eval/real20.jsonl", "holdout", 0.78, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
