@@ -85,6 +85,7 @@ func hasAccent(w string) bool {
 var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
 asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
+new newbie noob newbies
 really actually just even also maybe kinda basically honestly honest tldr help
 haha hahaha lmao tbh ngl imo idk bruh omg btw fyi
 shud shld wud wld cud cld coz cuz bc tho thru gonna wanna gotta lemme dunno ya yall wat wut wot
