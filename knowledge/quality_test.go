@@ -333,6 +333,8 @@ var qualitySets = []qualitySet{
 	{"chat13-holdout", "testdata/eval/chat13.jsonl", "holdout", 0.78, true},
 	{"real20-tune", "testdata/eval/real20.jsonl", "tune", 0.82, false},
 	{"real20-holdout", "testdata/eval/real20.jsonl", "holdout", 0.78, true},
+	{"chat14", "testdata/eval/chat14.jsonl", "", 0.84, true},
+	{"safety35", "testdata/eval/safety35.jsonl", "", 0.87, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
