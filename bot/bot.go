@@ -90,6 +90,8 @@ type Bot struct {
 
 	ready        atomic.Bool   // the gateway session is ready
 	disconnected chan struct{} // a gateway connection ended
+
+	late sync.Map // ids of the interactions acknowledged whose response is still to come
 }
 
 // New prepares a bot; Run connects it.
@@ -158,7 +160,7 @@ func New(opts Options, live *knowledge.Live) (*Bot, error) {
 		b.guard("message", func() { b.onMessage(m) }, func() { b.apologizeMessage(m.Message) })
 	})
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-		b.guard("interaction", func() { b.onInteraction(i) }, func() { b.respond(i.Interaction, notice(sorry)) })
+		b.guard("interaction", func() { b.onInteraction(i) }, func() { b.apologizeInteraction(i.Interaction) })
 	})
 	return b, nil
 }

@@ -112,16 +112,20 @@ func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func()
 	if wait == 0 {
 		wait = deferAfter
 	}
-	if wait < 0 { // acknowledge every interaction at once (see Options.DeferAfter)
-		wait, deferred = 0, true
+	acknowledge := func() {
+		deferred = true
+		b.late.Store(i.ID, true) // a panic from here on is apologized for as a late response
 		b.respond(i, acknowledgement(i, private))
+	}
+	if wait < 0 { // acknowledge every interaction at once (see Options.DeferAfter)
+		wait = 0
+		acknowledge()
 	}
 	timer := time.AfterFunc(wait, func() {
 		mu.Lock()
 		defer mu.Unlock()
 		if !finished {
-			deferred = true
-			b.respond(i, acknowledgement(i, private))
+			acknowledge()
 		}
 	})
 	done := func() (late bool) { // the handler has ended: the timer must not acknowledge any more
@@ -134,6 +138,7 @@ func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func()
 	defer done() // also when the handler panics
 	resp, after := handle()
 	if done() {
+		b.late.Delete(i.ID)
 		b.opts.Metrics.Deferred()
 		if err := b.deliverLate(i, resp); err != nil {
 			b.log.Error("deliver a deferred response", "interaction", i.ID, "error", b.redact(err))
@@ -144,6 +149,18 @@ func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func()
 	if after != nil {
 		after()
 	}
+}
+
+// apologizeInteraction tells the person that something went wrong on footbot's side: as the
+// response, or, when the interaction was acknowledged already, as the late response.
+func (b *Bot) apologizeInteraction(i *discordgo.Interaction) {
+	if _, late := b.late.LoadAndDelete(i.ID); late {
+		if err := b.deliverLate(i, notice(sorry)); err != nil {
+			b.log.Error("deliver an apology", "interaction", i.ID, "error", b.redact(err))
+		}
+		return
+	}
+	b.respond(i, notice(sorry))
 }
 
 // acknowledgement defers an interaction: a command's response will edit a "thinking" message,
