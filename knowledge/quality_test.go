@@ -328,6 +328,7 @@ var qualitySets = []qualitySet{
 	{"probe3", "testdata/eval/probe3.jsonl", "", 0.92, false},
 	{"probe4", "testdata/eval/probe4.jsonl", "", 0.94, false},
 	{"probe5", "testdata/eval/probe5.jsonl", "", 0.88, false},
+	{"chat15", "testdata/eval/chat15.jsonl", "", 0.79, false},
 	{"safety34-tune", "testdata/eval/safety34.jsonl", "tune", 0.9, false},
 	{"safety34-holdout", "testdata/eval/safety34.jsonl", "holdout", 0.87, true},
 	{"chat13-tune", "testdata/eval/chat13.jsonl", "tune", 0.8, false},
