@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -108,28 +109,25 @@ const deferAfter = 1500 * time.Millisecond
 func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func() (*discordgo.InteractionResponse, func())) {
 	var mu sync.Mutex // orders the acknowledgement before the late response
 	finished, deferred := false, false
-	wait := b.opts.DeferAfter
-	if wait == 0 {
-		wait = deferAfter
-	}
 	acknowledge := func() {
 		deferred = true
 		b.late.Store(i.ID, true) // a panic from here on is apologized for as a late response
 		b.respond(i, acknowledgement(i, private))
 	}
-	if wait < 0 { // acknowledge every interaction at once (see Options.DeferAfter)
-		wait = 0
-		acknowledge()
+	stopTimer := func() bool { return false }
+	if wait := cmp.Or(b.opts.DeferAfter, deferAfter); wait < 0 {
+		acknowledge() // every interaction at once (see Options.DeferAfter)
+	} else {
+		stopTimer = time.AfterFunc(wait, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if !finished {
+				acknowledge()
+			}
+		}).Stop
 	}
-	timer := time.AfterFunc(wait, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !finished {
-			acknowledge()
-		}
-	})
 	done := func() (late bool) { // the handler has ended: the timer must not acknowledge any more
-		timer.Stop()
+		stopTimer()
 		mu.Lock()
 		defer mu.Unlock()
 		finished = true
