@@ -84,7 +84,8 @@ func (a Answer) AnsweredWith() []*Entry {
 //
 // It reads the question (features), searches (hits), and lets the policy decide. An answered
 // message of two questions ("how often? and how long?") is also answered part by part, and a
-// second entry that one part finds joins the answer.
+// second entry that one part finds joins the answer; one declined for want of a match is
+// answered when each of its parts is.
 func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 	q := CleanQuestion(question)
 	a := Answer{
@@ -93,31 +94,24 @@ func (ix *Index) Answer(ctx context.Context, question string) (Answer, error) {
 		EmergencyNotice: ix.base.Emergency.Text,
 		Disclaimer:      ix.base.Disclaimer,
 	}
-	words := wordsOf(ix.vocab.joinHyphens(q))
+	text := ix.vocab.joinHyphens(q) // what is read; the question stays as asked
+	words := wordsOf(text)
 	a.Safety = ix.signals.safety(words)
 	a.Emergency = ix.signals.emergency(words)
 	a.OtherLanguage = inOtherLanguage(words)
 
-	d, hits, err := ix.consider(ctx, q, words, a.Safety, a.Emergency)
+	d, hits, err := ix.consider(ctx, text, words, a.Safety, a.Emergency)
 	if err != nil {
 		return Answer{}, err
 	}
-	if d.outcome == Declined && lacksMatch[d.rule] {
-		d = ix.answerParts(ctx, q, d)
-	} else if d.outcome == Answered {
-		// Only an answer with room for another entry is worth a search per part.
-		for _, pw := range splitQuestions(q) {
-			if len(d.entries) >= maxEntries {
-				break
-			}
-			pd, _, err := ix.consider(ctx, "", pw, ix.signals.safety(pw), false)
-			if err != nil {
-				return Answer{}, err
-			}
-			if pd.outcome == Answered {
-				d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
-			}
-		}
+	switch {
+	case d.outcome == Declined && lacksMatch[d.rule]:
+		d, err = ix.answerParts(ctx, text, d)
+	case d.outcome == Answered:
+		d, err = ix.addParts(ctx, text, d)
+	}
+	if err != nil {
+		return Answer{}, err
 	}
 	a.Outcome, a.Rule, a.Entries, a.Confidence = d.outcome, d.rule, d.entries, d.confidence
 	if len(hits) > 0 {
@@ -138,22 +132,46 @@ var lacksMatch = map[string]bool{"weak": true, "no-match": true, "unsure": true}
 
 // answerParts answers a message declined as a whole question by question: when each of its
 // questions is answered, the message is, with each one's entry; otherwise d stands.
-func (ix *Index) answerParts(ctx context.Context, q string, d decision) decision {
+func (ix *Index) answerParts(ctx context.Context, q string, d decision) (decision, error) {
 	parts := splitQuestions(q)
 	if len(parts) == 0 {
-		return d
+		return d, nil
 	}
 	whole := decision{outcome: Answered, rule: "parts", confidence: 1}
 	for _, pw := range parts {
-		pd, _, err := ix.consider(ctx, "", pw, ix.signals.safety(pw), false)
+		pd, err := ix.part(ctx, pw)
 		if err != nil || pd.outcome != Answered {
-			return d
+			return d, err
 		}
 		whole.entries = uniqueEntries(append(whole.entries, pd.entries...), maxEntries)
 		whole.confidence = min(whole.confidence, pd.confidence)
 		whole.notice = whole.notice || pd.notice
 	}
-	return whole
+	return whole, nil
+}
+
+// addParts adds to an answer the entry that each other question of the message finds, while
+// there is room: "how often? and how long?".
+func (ix *Index) addParts(ctx context.Context, q string, d decision) (decision, error) {
+	for _, pw := range splitQuestions(q) {
+		if len(d.entries) >= maxEntries {
+			break // only an answer with room for another entry is worth a search per part
+		}
+		pd, err := ix.part(ctx, pw)
+		if err != nil {
+			return d, err
+		}
+		if pd.outcome == Answered {
+			d.entries = uniqueEntries(append(d.entries, pd.entries...), maxEntries)
+		}
+	}
+	return d, nil
+}
+
+// part decides one question of a message on its own (see splitQuestions).
+func (ix *Index) part(ctx context.Context, words []string) (decision, error) {
+	d, _, err := ix.consider(ctx, "", words, ix.signals.safety(words), false)
+	return d, err
 }
 
 // consider reads a question's words and lets the policy decide. q is the message the words are
@@ -212,7 +230,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	// how often, and "athlete's foot" names no feet to be massaged.
 	var besidesRisk [][]string
 	if f.safety {
-		besidesRisk = ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(ix.signals.withoutRisks(words))).english))
+		besidesRisk = ix.termsOf(ix.signals.withoutRisks(words))
 	}
 	f.aboutRisk = f.safety && asksOfItsOwn(q, words) && !ix.signals.namesMassage(words) && !ix.vocab.mentionsDomain(besidesRisk) && !asksIfAllRight(words, besidesRisk)
 	f.subjectWords = ix.vocab.onlySubject(variants)
@@ -220,7 +238,7 @@ func (ix *Index) read(ctx context.Context, q string, words []string, safety, eme
 	if asked != nil && asksHowTo(asked) {
 		// "those sandals wrecked my soles, how do I massage them?": the clause that asks is
 		// how it is done, whatever the story around it
-		av := ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(slices.Clone(asked))).english))
+		av := ix.termsOf(asked)
 		f.askedHow = len(av) > 0 && ix.vocab.onlySubject(av)
 	}
 	for _, v := range variants {
@@ -676,6 +694,12 @@ var questionWords = map[string]bool{"how": true, "what": true, "whats": true, "w
 // namesWholeSubject reports whether words name the subject itself, every word of it ("foot" and
 // "massage", or "rub my feet"): "how do I massage it?" after a story about a stiff neck asks
 // about the neck.
+// termsOf are the meaningful terms of words, typos corrected, each with its synonyms: what
+// read makes of a question, for a part of one. words is not changed.
+func (ix *Index) termsOf(words []string) [][]string {
+	return ix.vocab.allVariants(ix.vocab.meaningful(ix.analyzeQuestion(ix.vocab.correct(slices.Clone(words))).english))
+}
+
 func (ix *Index) namesWholeSubject(words []string) bool {
 	return ix.vocab.namesWholeSubject(ix.vocab.allVariants(ix.analyzeQuestion(strings.Join(words, " ")).english))
 }

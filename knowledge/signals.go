@@ -67,7 +67,7 @@ func (n noticeSignals) signsIn(words []string) bool {
 	// episode where the guy's leg turns blue gave me nightmares, can a foot massage help me
 	// sleep?" names a blue leg in a show, and a foot of its own, no blue foot).
 	lasting, named := n.lasting.named(words), n.triggers.named(words)
-	kept := slices.Clone(words)
+	var kept []string // words less the signs put away; nil while none is
 	for i := 0; i < len(named); i++ {
 		if !named[i] {
 			continue
@@ -78,11 +78,14 @@ func (n noticeSignals) signsIn(words []string) bool {
 		}
 		over := nearAside(words, recovered, i, j)
 		if nearAside(words, aside, i, j) || over || (nearAside(words, past, i, j) && !slices.Contains(lasting[i:j], true)) {
+			if kept == nil {
+				kept = slices.Clone(words)
+			}
 			clear(kept[i:j])
 		}
 		i = j
 	}
-	return matchesAny(kept, n.triggers)
+	return kept == nil || matchesAny(kept, n.triggers)
 }
 
 // asideReach is how many words from a trigger an aside may stand and still be about it.

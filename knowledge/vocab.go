@@ -787,7 +787,7 @@ func editDistance(a, b string, limit int) int {
 }
 
 // hyphenated finds two words joined by a hyphen.
-var hyphenated = regexp.MustCompile(`([\pL]+)-([\pL]+)`)
+var hyphenated = regexp.MustCompile(`\pL+-\pL+`)
 
 // joinHyphens writes a hyphenated word as one when the synonyms list it so: "shut-eye" is
 // "shuteye", a word of the sleep group, where its halves would be a door and an eye.
