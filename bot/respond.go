@@ -108,9 +108,8 @@ const deferAfter = 1500 * time.Millisecond
 // original message or a followup once it is ready.
 func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func() (*discordgo.InteractionResponse, func())) {
 	var mu sync.Mutex // orders the acknowledgement before the late response
-	finished, deferred := false, false
+	finished := false
 	acknowledge := func() {
-		deferred = true
 		b.late.Store(i.ID, true) // a panic from here on is apologized for as a late response
 		b.respond(i, acknowledgement(i, private))
 	}
@@ -131,7 +130,8 @@ func (b *Bot) answerInTime(i *discordgo.Interaction, private bool, handle func()
 		mu.Lock()
 		defer mu.Unlock()
 		finished = true
-		return deferred
+		_, late = b.late.Load(i.ID)
+		return late
 	}
 	defer done() // also when the handler panics
 	resp, after := handle()
