@@ -337,6 +337,7 @@ var qualitySets = []qualitySet{
 	{"real20-holdout", "testdata/eval/real20.jsonl", "holdout", 0.78, true},
 	{"chat14", "testdata/eval/chat14.jsonl", "", 0.84, true},
 	{"safety35", "testdata/eval/safety35.jsonl", "", 0.87, true},
+	{"devlike1", "testdata/eval/devlike1.jsonl", "", 0.83, true},
 }
 
 func TestAnswerQuality(t *testing.T) {
