@@ -338,6 +338,7 @@ var qualitySets = []qualitySet{
 	{"chat14", "testdata/eval/chat14.jsonl", "", 0.84, true},
 	{"safety35", "testdata/eval/safety35.jsonl", "", 0.87, true},
 	{"devlike1", "testdata/eval/devlike1.jsonl", "", 0.83, true},
+	{"devlike2", "testdata/eval/devlike2.jsonl", "", 0.8, false},
 }
 
 func TestAnswerQuality(t *testing.T) {
