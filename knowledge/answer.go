@@ -133,7 +133,7 @@ var lacksMatch = map[string]bool{"weak": true, "no-match": true, "unsure": true}
 // answerParts answers a message declined as a whole question by question: when each of its
 // questions is answered, the message is, with each one's entry; otherwise d stands.
 func (ix *Index) answerParts(ctx context.Context, q string, d decision) (decision, error) {
-	parts := splitQuestions(q)
+	parts := ix.questions(q)
 	if len(parts) == 0 {
 		return d, nil
 	}
@@ -153,7 +153,7 @@ func (ix *Index) answerParts(ctx context.Context, q string, d decision) (decisio
 // addParts adds to an answer the entry that each other question of the message finds, while
 // there is room: "how often? and how long?".
 func (ix *Index) addParts(ctx context.Context, q string, d decision) (decision, error) {
-	for _, pw := range splitQuestions(q) {
+	for _, pw := range ix.questions(q) {
 		if len(d.entries) >= maxEntries {
 			break // only an answer with room for another entry is worth a search per part
 		}
@@ -166,6 +166,57 @@ func (ix *Index) addParts(ctx context.Context, q string, d decision) (decision, 
 		}
 	}
 	return d, nil
+}
+
+// questions returns the words of each question a message asks (see splitQuestions), or, for a
+// message of one question that asks about two topics joined by "and" or "or", that question
+// asked about each topic alone (see joinedTopics); nil when it asks one thing.
+func (ix *Index) questions(q string) [][]string {
+	if parts := splitQuestions(q); parts != nil {
+		return parts
+	}
+	return ix.joinedTopics(wordsOf(q))
+}
+
+// joinedTopics splits "does it help with stress and sleep" into "does it help with stress" and
+// "does it help with sleep": one question about two topics that different entries answer. Both
+// words must name a topic that at most maxJoinedTopicDF entries name ("stress", "sleep",
+// "headaches"), not the subject and not a word every entry has: "foot massage or reflexology"
+// asks one question, the difference. Only the first such pair is split. nil if there is none.
+func (ix *Index) joinedTopics(words []string) [][]string {
+	for i := 1; i+1 < len(words); i++ {
+		if words[i] != "and" && words[i] != "or" {
+			continue
+		}
+		a, b := words[i-1], words[i+1]
+		if a == b || !ix.namesOneTopic(a) || !ix.namesOneTopic(b) {
+			continue
+		}
+		withA := append(slices.Clone(words[:i]), words[i+2:]...)
+		withB := append(slices.Clone(words[:i-1]), words[i+1:]...)
+		return [][]string{withA, withB}
+	}
+	return nil
+}
+
+// maxJoinedTopicDF is how many entries at most may name a word for joinedTopics to split at it.
+const maxJoinedTopicDF = 4
+
+// namesOneTopic reports whether w, by itself or a synonym, is a topic that few entries name.
+func (ix *Index) namesOneTopic(w string) bool {
+	terms := ix.termsOf([]string{w})
+	if len(terms) != 1 {
+		return false
+	}
+	v := terms[0]
+	if !ix.vocab.topic(v) || ix.vocab.namesSubject(v) || ix.vocab.everywhere(v) {
+		return false
+	}
+	df := 0
+	for _, t := range v {
+		df = max(df, ix.vocab.topicDF[t])
+	}
+	return df <= maxJoinedTopicDF
 }
 
 // part decides one question of a message on its own (see splitQuestions).

@@ -193,6 +193,9 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 		// Declined as one question for want of a match, answered question by question (from
 		// the tuning set twoq1).
 		"what are the main benefits of foot rubs and how do I do one on myself": {"overview", "self-massage-routine"},
+		// One question about two topics joined by "and" or "or" is asked about each.
+		"does it help with stress and sleep":         {"benefit-stress-anxiety", "benefit-sleep"},
+		"can a foot rub ease headaches or insomnia?": {"benefit-headache", "benefit-sleep"},
 	} {
 		a := answerOf(t, ix, q)
 		if len(a.Entries) != 2 || a.Entry != a.Entries[0] {
@@ -202,6 +205,28 @@ func TestTwoQuestionsGetTwoAnswers(t *testing.T) {
 		if got := map[string]bool{a.Entries[0].ID: true, a.Entries[1].ID: true}; !got[want[0]] || !got[want[1]] {
 			t.Errorf("%q: entries %v, want %s and %s", q, ids(a), want[0], want[1])
 		}
+	}
+}
+
+// TestOnlyTwoTopicsThatFewEntriesNameAreAskedApart: the subject, words most entries have and
+// two words of one entry's topic leave a question whole.
+func TestOnlyTwoTopicsThatFewEntriesNameAreAskedApart(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string]string{
+		"does it help with stress and sleep":        "does it help with stress|does it help with sleep",
+		"foot massage or reflexology which is best": "",
+		"is it good and safe":                       "",
+	} {
+		var got []string
+		for _, p := range ix.joinedTopics(wordsOf(q)) {
+			got = append(got, strings.Join(p, " "))
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("joinedTopics(%q) = %q, want %q", q, got, want)
+		}
+	}
+	if a := answerOf(t, ix, "any relief for hot flashes and night sweats"); len(a.Entries) != 1 {
+		t.Errorf("hot flashes and night sweats: entries %v, want the one entry both are in", ids(a))
 	}
 }
 
