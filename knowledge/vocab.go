@@ -80,11 +80,13 @@ func hasAccent(w string) bool {
 // fillerWords carry no topic: greetings, politeness, chat, talk about the bot itself, and the
 // people a question is asked for ("my grandpa", "my wife"): someone asking on another's behalf
 // asks the same question; and contractions typed without their apostrophe, which are no typos
-// ("shes" is not "shoe"). A question made only of them (or of nothing at all) gets the help text
+// ("shes" is not "shoe"); and the hedges a question is asked with ("am I meant to", "is it fine
+// to", "just do it quickly"), which say no more than "should I". A question made only of them (or of nothing at all) gets the help text
 // instead of a guess.
 var fillerWords = strings.Fields(`hi hello hey heya hiya yo sup howdy greetings morning evening
 afternoon thanks thank thx ty cheers please pls plz bot footbot ok okay lol question questions ask
-asking anyone someone somebody know tell wondering wonder curious quick guys folks everyone
+asking anyone someone somebody know tell wondering wonder curious quick quickly guys folks everyone
+meant fine
 new newbie noob newbies
 really actually just even also maybe kinda basically honestly honest tldr help
 haha hahaha lmao tbh ngl imo idk bruh omg btw fyi
